@@ -1,0 +1,845 @@
+// IncrementalMap: hpad's own hash table. It grows incrementally, so no insert or erase
+// ever waits for a full rehash: each one moves at most kMaxMovedPerOp entries.
+// Not thread-safe (ShardedCache adds the locking). Keys and values must be nothrow-movable.
+//
+// ---------------------------------------------------------------------------------------
+// The design, in the manner of Go's runtime/map.go (before Go 1.24) and Redis' dict.c.
+//
+// Buckets. The table is an array of 2^B buckets. A bucket holds 8 slots (key and value side
+// by side, so a hit touches the bucket header and one slot) and 8 tophash bytes, one per
+// slot. A key's 64-bit hash picks the bucket with its low B bits; its top 8 bits are the
+// tophash, a one-byte filter compared for all 8 slots at once (SWAR) before any key is.
+// A full bucket chains an overflow bucket, allocated on its own.
+//
+// Tophash values below kMinTopHash are slot states, and a real tophash below it is bumped
+// up by kMinTopHash:
+//   kEmptyRest (0)  this slot is empty and so is every later slot of the chain. Zero on
+//                   purpose: freshly mapped, zeroed pages are already a valid empty table,
+//                   so a new array is never initialised and costs nothing until touched.
+//   kEmptyOne  (1)  this slot is empty; later slots may not be.
+//   kEvacuated (2)  (primary bucket of the old table only) its entries have moved to the
+//                   new table; the overflow chain behind it may still hold entries.
+// Lookups stop at the first bucket holding a kEmptyRest byte.
+//
+// Growth. Two kinds, as in Go:
+//   doubling   when an insert of a new key would take the load above 6.5 entries per
+//              bucket (for B = 0: above 8);
+//   same-size  when there are as many overflow buckets as buckets (Go's
+//              tooManyOverflowBuckets, counted exactly here): a table that saw many deletes
+//              has long, sparse chains, and rewriting them into the same number of buckets
+//              compacts it. If the load is above 4.5 it doubles instead (see the bound).
+// Growth allocates the new array and keeps the old one; the old one is then evacuated,
+// bucket after bucket in index order, by every insert and erase (kEvacuationUnitsPerOp
+// units of work each) and by migrate(). One unit is one bucket of the chain at the
+// evacuation cursor: the primary bucket first, then its overflow buckets one at a time, so
+// even a chain of a million colliding keys is moved 8 entries per unit. Evacuation of old
+// bucket i sends each entry to new bucket i (X) or, when doubling, i + 2^oldB (Y) by the
+// hash bit that the extra B bit adds.
+//
+// Where a key lives during growth. With old bucket ob = hash & oldmask and the cursor c:
+//   ob <  c   the key is in the new table (its old bucket is gone);
+//   ob == c   the old chain's unevacuated rest, or the new table: lookups try both;
+//   ob >  c   the key is in the old table, and inserts put new keys there too.
+// This differs from Go, where an insert first evacuates the bucket it touches. Keeping
+// not-yet-evacuated keys in the old table means the new array is written in two
+// sequential fronts (X and Y) that follow the cursor, so its pages are touched (and become
+// resident) only as fast as the old array's pages behind the cursor are unmapped: resident
+// memory during a growth stays close to the steady state after it, instead of old + new.
+// It is also why the old array can be released in slices as the cursor passes them.
+//
+// The bound. A growth starts only when none is in progress, and finishes within
+// 2 · 2^oldB inserts and erases: each does 2 units; the units to do are 2^oldB primary
+// buckets plus the old overflow buckets, at most 2^oldB when the growth starts (the
+// trigger fires as soon as there are that many) plus at most one added per insert during
+// the growth (k ops must do 2^oldB + 2^oldB + k units, at 2 per op: k ≤ 2 · 2^oldB).
+// Hence a doubling that starts at load 6.5 ends at load ≤ (6.5 + 2) / 2 = 4.25, and a
+// same-size growth that starts at load ≤ 4.5 ends at ≤ 6.5: no growth is ever needed
+// before the current one is done. verify() checks the bound.
+//
+// Work per operation. An insert or erase moves at most kMaxMovedPerOp = 16 entries
+// (2 units of 8 slots), releases at most one slice (kReleaseSliceBytes) of the old array
+// and frees at most two overflow buckets. The new array is allocated lazily-zeroed (mmap),
+// never touched in one go. Lookups move nothing. Lookups, inserts and erases walk one
+// chain: O(1) with a good hash, O(chain) when keys collide. Stats record the most entries
+// any insert or erase moved.
+//
+// Iteration. scan(cursor, fn) is Redis' reverse-binary cursor scan: each step visits one
+// logical bucket (during a doubling, an old bucket's unevacuated rest together with its
+// two new buckets), and the cursor advances by incrementing its bit-reversed value. Since
+// this table only grows, a key present for the whole scan is visited exactly once, even
+// when growths start and finish between steps. Iterator builds on it and allows the map
+// to change between its steps. for_each() is a whole scan with no changes allowed.
+//
+// Invariants (checked by verify()):
+//   - growing() iff old_buckets_ != nullptr; 0 ≤ evacuated_ ≤ 2^oldB while growing;
+//   - old buckets below the cursor are evacuated and may be unmapped: never read them;
+//   - the new buckets of an old bucket above the cursor are all-zero (empty, no overflow);
+//   - kEvacuated appears only in the cursor's primary bucket, and only once started;
+//   - once a slot is kEmptyRest, every later slot of its chain is kEmptyRest;
+//   - every entry sits in the chain its hash selects, with its tophash.
+// ---------------------------------------------------------------------------------------
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "hpad/cache/clock.h"
+#include "hpad/cache/hash.h"
+#include "hpad/cache/memory.h"
+
+namespace hpad::cache {
+
+enum class GrowthKind : std::uint8_t { kNone, kDoubling, kSameSize };
+
+inline const char* to_string(GrowthKind kind) {
+  switch (kind) {
+    case GrowthKind::kNone:
+      return "none";
+    case GrowthKind::kDoubling:
+      return "doubling";
+    case GrowthKind::kSameSize:
+      return "same-size";
+  }
+  return "unknown";
+}
+
+struct MapStats {
+  std::size_t size = 0;
+  unsigned log2_buckets = 0;           // B
+  std::size_t buckets = 0;             // 2^B (the new table's, while growing)
+  std::size_t overflow_buckets = 0;    // in both tables
+  double load_factor = 0;              // entries per bucket (growth doubles above 6.5)
+  GrowthKind growing = GrowthKind::kNone;
+  std::size_t old_buckets = 0;         // 2^oldB while growing, else 0
+  std::size_t evacuated_buckets = 0;   // old buckets fully moved, while growing
+  std::uint64_t doublings = 0;         // growths so far, by kind
+  std::uint64_t same_size_growths = 0;
+  std::size_t max_moved_per_op = 0;    // most entries one insert or erase has moved
+  std::size_t bytes = 0;               // bucket arrays (mapped) + overflow buckets
+};
+
+namespace detail {
+
+inline constexpr std::uint8_t kEmptyRest = 0;
+inline constexpr std::uint8_t kEmptyOne = 1;
+inline constexpr std::uint8_t kEvacuated = 2;
+inline constexpr std::uint8_t kMinTopHash = 3;
+inline constexpr int kSlotsPerBucket = 8;
+
+inline std::uint8_t tophash(std::uint64_t hash) {
+  const auto top = static_cast<std::uint8_t>(hash >> 56);
+  return top < kMinTopHash ? static_cast<std::uint8_t>(top + kMinTopHash) : top;
+}
+
+inline std::uint64_t load_tophash(const std::uint8_t* bytes) {
+  std::uint64_t word;
+  std::memcpy(&word, bytes, sizeof word);
+  return word;
+}
+
+inline constexpr std::uint64_t kLowBits = 0x0101010101010101ULL;
+inline constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+
+// 0x80 in every byte of `word` that is zero, and nothing elsewhere (exact, no borrow).
+inline std::uint64_t zero_bytes(std::uint64_t word) {
+  constexpr std::uint64_t k7f = 0x7F7F7F7F7F7F7F7FULL;
+  return ~(((word & k7f) + k7f) | word | k7f);
+}
+inline std::uint64_t bytes_equal_to(std::uint64_t word, std::uint8_t value) {
+  return zero_bytes(word ^ (kLowBits * value));
+}
+// Slots whose state is kEmptyRest or kEmptyOne (the byte is 0 or 1).
+inline std::uint64_t free_bytes(std::uint64_t word) {
+  return zero_bytes(word & ~kLowBits);
+}
+// Slots that hold an entry.
+inline std::uint64_t full_bytes(std::uint64_t word) {
+  // A byte is >= kMinTopHash (3) unless it is 0, 1 or 2, i.e. unless (byte & ~3) == 0 and
+  // byte != 3.
+  const std::uint64_t small = zero_bytes(word & ~(kLowBits * 3));
+  return ~(small & ~bytes_equal_to(word, 3)) & kHighBits;
+}
+inline int slot_of(std::uint64_t mask) { return std::countr_zero(mask) >> 3; }
+
+inline std::uint64_t reverse_bits(std::uint64_t v) {
+  v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
+  v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
+  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
+  return __builtin_bswap64(v);
+}
+
+// Redis' scan increment: add one to the bits under `mask`, counting from the top bit down.
+inline std::uint64_t next_scan_cursor(std::uint64_t cursor, std::uint64_t mask) {
+  cursor |= ~mask;
+  cursor = reverse_bits(cursor);
+  ++cursor;
+  return reverse_bits(cursor);
+}
+
+}  // namespace detail
+
+template <class K, class V, class HashFn = Hash<K>, class Eq = std::equal_to<>,
+          class Memory = SystemMemory>
+class IncrementalMap {
+  static_assert(std::is_nothrow_move_constructible_v<K> && std::is_nothrow_move_constructible_v<V>,
+                "evacuation moves entries and must not fail half-way");
+
+  struct Slot {
+    K key;
+    V value;
+  };
+
+  struct Bucket {
+    std::uint8_t tophash[detail::kSlotsPerBucket];
+    Bucket* overflow;
+    alignas(Slot) unsigned char storage[detail::kSlotsPerBucket * sizeof(Slot)];
+
+    Slot* slot(int i) { return std::launder(reinterpret_cast<Slot*>(storage) + i); }
+  };
+  static_assert(alignof(Bucket) <= 16, "bucket arrays come from calloc/mmap (16-byte aligned)");
+  static_assert(std::is_trivially_default_constructible_v<Bucket>, "zeroed memory is a bucket");
+
+ public:
+  using key_type = K;
+  using mapped_type = V;
+
+  static constexpr int kEvacuationUnitsPerOp = 2;
+  static constexpr std::size_t kMaxMovedPerOp =
+      static_cast<std::size_t>(kEvacuationUnitsPerOp) * detail::kSlotsPerBucket;
+  static constexpr std::size_t kReleaseSliceBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kBucketBytes = sizeof(Bucket);
+
+  IncrementalMap() = default;
+  // Sizes the table for `expected_entries` up front (no growth until it is exceeded).
+  explicit IncrementalMap(std::size_t expected_entries) {
+    std::uint8_t b = 0;
+    while (over_load(expected_entries, std::size_t{1} << b)) {
+      ++b;
+    }
+    buckets_ = allocate_array(b);
+    B_ = b;
+  }
+  IncrementalMap(const IncrementalMap&) = delete;
+  IncrementalMap& operator=(const IncrementalMap&) = delete;
+  IncrementalMap(IncrementalMap&& other) noexcept { swap(other); }
+  IncrementalMap& operator=(IncrementalMap&& other) noexcept {
+    if (this != &other) {
+      IncrementalMap moved(std::move(other));
+      swap(moved);
+    }
+    return *this;
+  }
+  ~IncrementalMap() { destroy_all(); }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  bool growing() const { return old_buckets_ != nullptr; }
+
+  template <class Q>
+  V* find(const Q& key) {
+    Slot* s = find_slot(key, hash_(key));
+    return s == nullptr ? nullptr : &s->value;
+  }
+  template <class Q>
+  const V* find(const Q& key) const {
+    return const_cast<IncrementalMap*>(this)->find(key);
+  }
+  template <class Q>
+  bool contains(const Q& key) const {
+    return find(key) != nullptr;
+  }
+
+  // Inserts key → V(args...) unless the key is present. Returns the value and whether it
+  // was inserted.
+  template <class KK, class... Args>
+  std::pair<V*, bool> try_emplace(KK&& key, Args&&... args) {
+    const std::uint64_t hash = hash_(key);
+    if (buckets_ == nullptr) {
+      buckets_ = allocate_array(0);
+    }
+    std::size_t moved = growing() ? evacuate(kEvacuationUnitsPerOp) : 0;
+    Placement at = locate(key, hash);
+    if (at.found == nullptr && !growing()) {
+      if (const auto kind = growth_needed(size_ + 1); kind != GrowthKind::kNone) {
+        start_growth(kind);
+        moved += evacuate(kEvacuationUnitsPerOp);
+        at = locate(key, hash);
+      }
+    }
+    note_op(moved);
+    if (at.found != nullptr) {
+      return {&at.found->value, false};
+    }
+    Slot* s = place(at, hash, std::forward<KK>(key), std::forward<Args>(args)...);
+    return {&s->value, true};
+  }
+
+  // Inserts or overwrites. Returns true if the key was new.
+  template <class KK, class VV>
+  bool insert_or_assign(KK&& key, VV&& value) {
+    auto [slot_value, inserted] = try_emplace(std::forward<KK>(key), std::forward<VV>(value));
+    if (!inserted) {
+      *slot_value = std::forward<VV>(value);
+    }
+    return inserted;
+  }
+
+  template <class Q>
+  bool erase(const Q& key) {
+    if (size_ == 0) {
+      return false;
+    }
+    const std::uint64_t hash = hash_(key);
+    note_op(growing() ? evacuate(kEvacuationUnitsPerOp) : 0);
+    const std::uint8_t top = detail::tophash(hash);
+    Bucket* head = nullptr;
+    Bucket* bucket = nullptr;
+    int index = -1;
+    if (growing()) {
+      const std::size_t ob = hash & old_mask();
+      if (ob >= evacuated_) {
+        head = old_buckets_ + ob;
+        std::tie(bucket, index) = find_in_chain(head, top, key);
+        if (bucket == nullptr && ob > evacuated_) {
+          return false;
+        }
+      }
+    }
+    if (bucket == nullptr) {
+      head = buckets_ + (hash & mask());
+      std::tie(bucket, index) = find_in_chain(head, top, key);
+      if (bucket == nullptr) {
+        return false;
+      }
+    }
+    bucket->slot(index)->~Slot();
+    bucket->tophash[index] = detail::kEmptyOne;
+    --size_;
+    ++version_;
+    mark_empty_rest(head, bucket, index);
+    return true;
+  }
+
+  // Evacuates up to `max_units` buckets of a growth in progress (the daemon calls it
+  // between syncs so that a read-mostly table does not stay half-migrated). Returns
+  // whether a growth is still in progress.
+  bool migrate(std::size_t max_units) {
+    while (growing() && max_units > 0) {
+      const std::size_t step = std::min<std::size_t>(max_units, 64);
+      evacuate(static_cast<int>(step));
+      max_units -= step;
+    }
+    return growing();
+  }
+
+  // Migrates for about `budget` of `clock`'s time, checking it every 64 units (as Redis'
+  // dictRehashMilliseconds checks every 100 buckets). Returns whether still growing.
+  bool migrate_for(std::chrono::nanoseconds budget, const Clock& clock) {
+    const auto deadline = clock.now() + budget;
+    while (growing()) {
+      evacuate(64);
+      if (clock.now() >= deadline) {
+        break;
+      }
+    }
+    return growing();
+  }
+
+  // One scan step: calls fn(const K&, V&) for every entry of one logical bucket and returns
+  // the next cursor; start from 0, stop when 0 comes back. fn must not change the map.
+  template <class F>
+  std::uint64_t scan(std::uint64_t cursor, F&& fn) {
+    return scan_slots(cursor, [&](Slot* s) { fn(std::as_const(s->key), s->value); });
+  }
+  template <class F>
+  std::uint64_t scan(std::uint64_t cursor, F&& fn) const {
+    return const_cast<IncrementalMap*>(this)->scan_slots(
+        cursor, [&](Slot* s) { fn(std::as_const(s->key), std::as_const(s->value)); });
+  }
+
+  // Calls fn(const K&, V&) once for every entry. fn must not change the map.
+  template <class F>
+  void for_each(F&& fn) {
+    std::uint64_t cursor = 0;
+    do {
+      cursor = scan(cursor, fn);
+    } while (cursor != 0);
+  }
+  template <class F>
+  void for_each(F&& fn) const {
+    std::uint64_t cursor = 0;
+    do {
+      cursor = scan(cursor, fn);
+    } while (cursor != 0);
+  }
+
+  // Walks the map while it may change between steps: every key present for the whole walk
+  // is returned exactly once; keys inserted or erased meanwhile may or may not be. Holds a
+  // copy of the keys of one logical bucket at a time.
+  class Iterator {
+   public:
+    explicit Iterator(IncrementalMap& map) : map_(&map) {}
+    // Moves to the next entry; false when there is none.
+    bool next() {
+      for (;;) {
+        while (pos_ < keys_.size()) {
+          const std::size_t i = pos_++;
+          current_ = map_->version_ == version_ ? slots_[i] : map_->find_slot(keys_[i], map_->hash_(keys_[i]));
+          if (current_ != nullptr) {
+            return true;
+          }
+        }
+        if (done_) {
+          return false;
+        }
+        keys_.clear();
+        slots_.clear();
+        pos_ = 0;
+        cursor_ = map_->scan_slots(cursor_, [&](Slot* s) {
+          keys_.push_back(s->key);
+          slots_.push_back(s);
+        });
+        version_ = map_->version_;
+        done_ = cursor_ == 0;
+      }
+    }
+    const K& key() const { return current_->key; }
+    V& value() const { return current_->value; }
+
+   private:
+    IncrementalMap* map_;
+    std::uint64_t cursor_ = 0;
+    bool done_ = false;
+    std::vector<K> keys_;
+    std::vector<Slot*> slots_;
+    std::size_t pos_ = 0;
+    std::uint64_t version_ = 0;
+    Slot* current_ = nullptr;
+  };
+
+  MapStats stats() const {
+    MapStats s;
+    s.size = size_;
+    s.log2_buckets = B_;
+    s.buckets = buckets_ == nullptr ? 0 : bucket_count();
+    s.overflow_buckets = overflow_ + old_overflow_;
+    s.load_factor = s.buckets == 0 ? 0.0 : static_cast<double>(size_) / static_cast<double>(s.buckets);
+    s.growing = growth_;
+    s.old_buckets = growing() ? old_bucket_count() : 0;
+    s.evacuated_buckets = growing() ? evacuated_ : 0;
+    s.doublings = doublings_;
+    s.same_size_growths = same_size_growths_;
+    s.max_moved_per_op = max_moved_per_op_;
+    s.bytes = s.buckets * sizeof(Bucket) + s.overflow_buckets * sizeof(Bucket) +
+              (growing() ? old_bucket_count() * sizeof(Bucket) - released_ : 0);
+    return s;
+  }
+
+  // Checks every invariant in the header comment; returns "" or what is wrong. O(n): for
+  // tests and debugging.
+  std::string verify() const;
+
+ private:
+  struct Placement {
+    Slot* found = nullptr;
+    Bucket* free_bucket = nullptr;  // first free slot on the key's chain, if any
+    int free_index = -1;
+    Bucket* tail = nullptr;  // last bucket of the chain, when there is no free slot
+    bool in_old = false;
+  };
+
+  std::size_t bucket_count() const { return std::size_t{1} << B_; }
+  std::size_t mask() const { return bucket_count() - 1; }
+  std::size_t old_bucket_count() const { return std::size_t{1} << old_B_; }
+  std::size_t old_mask() const { return old_bucket_count() - 1; }
+
+  static bool over_load(std::size_t count, std::size_t buckets) {
+    // Go's overLoadFactor: count > 8 && count > 6.5 · buckets (13 · (buckets / 2)).
+    return count > detail::kSlotsPerBucket && count > 13 * (buckets / 2);
+  }
+
+  GrowthKind growth_needed(std::size_t count) const {
+    if (over_load(count, bucket_count())) {
+      return GrowthKind::kDoubling;
+    }
+    if (overflow_ >= bucket_count()) {
+      // A same-size growth may take 2 · buckets ops; started above load 4.5 it could end
+      // above 6.5, so double instead (the bound in the header).
+      return count * 2 > 9 * bucket_count() ? GrowthKind::kDoubling : GrowthKind::kSameSize;
+    }
+    return GrowthKind::kNone;
+  }
+
+  static Bucket* allocate_array(std::uint8_t log2_buckets) {
+    return static_cast<Bucket*>(Memory::allocate_zeroed((std::size_t{1} << log2_buckets) * sizeof(Bucket)));
+  }
+
+  Bucket* new_overflow(Bucket* tail, bool in_old) {
+    auto* b = static_cast<Bucket*>(Memory::allocate(sizeof(Bucket), alignof(Bucket)));
+    std::memset(b->tophash, detail::kEmptyRest, sizeof b->tophash);
+    b->overflow = nullptr;
+    tail->overflow = b;
+    ++(in_old ? old_overflow_ : overflow_);
+    return b;
+  }
+
+  static void free_overflow(Bucket* b) { Memory::deallocate(b, sizeof(Bucket), alignof(Bucket)); }
+
+  void note_op(std::size_t moved) {
+    max_moved_per_op_ = std::max(max_moved_per_op_, moved);
+    if (growing()) {
+      ++ops_in_growth_;
+    }
+  }
+
+  template <class Q>
+  std::pair<Bucket*, int> find_in_chain(Bucket* b, std::uint8_t top, const Q& key) const {
+    for (; b != nullptr; b = b->overflow) {
+      const std::uint64_t word = detail::load_tophash(b->tophash);
+      for (std::uint64_t m = detail::bytes_equal_to(word, top); m != 0; m &= m - 1) {
+        const int i = detail::slot_of(m);
+        if (eq_(b->slot(i)->key, key)) {
+          return {b, i};
+        }
+      }
+      if (detail::zero_bytes(word) != 0) {
+        break;  // kEmptyRest: nothing further on this chain
+      }
+    }
+    return {nullptr, -1};
+  }
+
+  template <class Q>
+  Slot* find_slot(const Q& key, std::uint64_t hash) const {
+    if (size_ == 0) {
+      return nullptr;
+    }
+    const std::uint8_t top = detail::tophash(hash);
+    if (growing()) [[unlikely]] {
+      const std::size_t ob = hash & old_mask();
+      if (ob >= evacuated_) {
+        if (auto [b, i] = find_in_chain(old_buckets_ + ob, top, key); b != nullptr) {
+          return b->slot(i);
+        }
+        if (ob > evacuated_) {
+          return nullptr;  // its new buckets are still empty
+        }
+      }
+    }
+    auto [b, i] = find_in_chain(buckets_ + (hash & mask()), top, key);
+    return b == nullptr ? nullptr : b->slot(i);
+  }
+
+  // Finds the key, or where a new key with this hash goes.
+  template <class Q>
+  Placement locate(const Q& key, std::uint64_t hash) {
+    const std::uint8_t top = detail::tophash(hash);
+    Placement at;
+    Bucket* b = buckets_ + (hash & mask());
+    if (growing()) {
+      const std::size_t ob = hash & old_mask();
+      if (ob > evacuated_) {
+        b = old_buckets_ + ob;
+        at.in_old = true;
+      } else if (ob == evacuated_) {
+        if (auto [ob_bucket, i] = find_in_chain(old_buckets_ + ob, top, key); ob_bucket != nullptr) {
+          at.found = ob_bucket->slot(i);
+          return at;
+        }
+      }
+    }
+    for (;; b = b->overflow) {
+      const std::uint64_t word = detail::load_tophash(b->tophash);
+      for (std::uint64_t m = detail::bytes_equal_to(word, top); m != 0; m &= m - 1) {
+        const int i = detail::slot_of(m);
+        if (eq_(b->slot(i)->key, key)) {
+          at.found = b->slot(i);
+          return at;
+        }
+      }
+      if (at.free_bucket == nullptr) {
+        if (const std::uint64_t free = detail::free_bytes(word); free != 0) {
+          at.free_bucket = b;
+          at.free_index = detail::slot_of(free);
+        }
+      }
+      if (detail::zero_bytes(word) != 0 || b->overflow == nullptr) {
+        at.tail = b;
+        return at;
+      }
+    }
+  }
+
+  template <class KK, class... Args>
+  Slot* place(const Placement& at, std::uint64_t hash, KK&& key, Args&&... args) {
+    Bucket* b = at.free_bucket;
+    int i = at.free_index;
+    if (b == nullptr) {
+      b = new_overflow(at.tail, at.in_old);
+      i = 0;
+    }
+    Slot* s = ::new (static_cast<void*>(b->slot(i)))
+        Slot{K(std::forward<KK>(key)), V(std::forward<Args>(args)...)};
+    b->tophash[i] = detail::tophash(hash);
+    ++size_;
+    ++version_;
+    return s;
+  }
+
+  // Go's emptyRest upkeep after erasing slot `index` of `bucket` on the chain at `head`.
+  void mark_empty_rest(Bucket* head, Bucket* bucket, int index) {
+    if (index == detail::kSlotsPerBucket - 1) {
+      if (bucket->overflow != nullptr && bucket->overflow->tophash[0] != detail::kEmptyRest) {
+        return;
+      }
+    } else if (bucket->tophash[index + 1] != detail::kEmptyRest) {
+      return;
+    }
+    for (;;) {
+      bucket->tophash[index] = detail::kEmptyRest;
+      if (index == 0) {
+        if (bucket == head) {
+          return;
+        }
+        Bucket* prev = head;
+        while (prev->overflow != bucket) {
+          prev = prev->overflow;
+        }
+        bucket = prev;
+        index = detail::kSlotsPerBucket - 1;
+      } else {
+        --index;
+      }
+      if (bucket->tophash[index] != detail::kEmptyOne) {
+        return;
+      }
+    }
+  }
+
+  void start_growth(GrowthKind kind) {
+    const std::uint8_t new_B = kind == GrowthKind::kDoubling ? static_cast<std::uint8_t>(B_ + 1) : B_;
+    Bucket* fresh = allocate_array(new_B);
+    old_buckets_ = buckets_;
+    old_B_ = B_;
+    old_overflow_ = overflow_;
+    buckets_ = fresh;
+    B_ = new_B;
+    overflow_ = 0;
+    evacuated_ = 0;
+    released_ = 0;
+    cursor_started_ = false;
+    ops_in_growth_ = 0;
+    growth_ = kind;
+    ++(kind == GrowthKind::kDoubling ? doublings_ : same_size_growths_);
+    ++version_;
+  }
+
+  // Does up to `units` units of evacuation (see the header); returns the entries moved.
+  std::size_t evacuate(int units) {
+    std::size_t moved = 0;
+    while (growing() && units-- > 0) {
+      Bucket* old = old_buckets_ + evacuated_;
+      if (!cursor_started_) {
+        dest_x_ = buckets_ + evacuated_;
+        dest_y_ = growth_ == GrowthKind::kDoubling ? buckets_ + evacuated_ + old_bucket_count() : nullptr;
+        moved += move_entries(old);
+        std::memset(old->tophash, detail::kEvacuated, sizeof old->tophash);
+        cursor_started_ = true;
+      } else {
+        Bucket* next = old->overflow;
+        moved += move_entries(next);
+        old->overflow = next->overflow;
+        free_overflow(next);
+        --old_overflow_;
+      }
+      if (old->overflow == nullptr) {
+        advance_cursor();
+      }
+    }
+    if (moved != 0) {
+      ++version_;
+    }
+    return moved;
+  }
+
+  std::size_t move_entries(Bucket* from) {
+    std::size_t moved = 0;
+    const std::uint64_t word = detail::load_tophash(from->tophash);
+    for (std::uint64_t m = detail::full_bytes(word); m != 0; m &= m - 1) {
+      const int i = detail::slot_of(m);
+      Slot* s = from->slot(i);
+      const bool to_y = growth_ == GrowthKind::kDoubling && (hash_(s->key) & old_bucket_count()) != 0;
+      Bucket*& dest = to_y ? dest_y_ : dest_x_;
+      while (dest->overflow != nullptr) {
+        dest = dest->overflow;  // an insert may have extended the chain since
+      }
+      std::uint64_t free = detail::free_bytes(detail::load_tophash(dest->tophash));
+      if (free == 0) {
+        dest = new_overflow(dest, false);
+        free = detail::kHighBits;
+      }
+      const int j = detail::slot_of(free);
+      relocate(s, dest->slot(j));
+      dest->tophash[j] = from->tophash[i];
+      ++moved;
+    }
+    return moved;
+  }
+
+  static void relocate(Slot* from, Slot* to) {
+    if constexpr (std::is_trivially_copyable_v<Slot>) {
+      std::memcpy(static_cast<void*>(to), static_cast<const void*>(from), sizeof(Slot));
+    } else {
+      ::new (static_cast<void*>(to)) Slot{std::move(from->key), std::move(from->value)};
+      from->~Slot();
+    }
+  }
+
+  void advance_cursor() {
+    ++evacuated_;
+    cursor_started_ = false;
+    const std::size_t total = old_bucket_count() * sizeof(Bucket);
+    if (evacuated_ == old_bucket_count()) {
+      Memory::release_zeroed(old_buckets_, total, released_, total);
+      old_buckets_ = nullptr;
+      growth_ = GrowthKind::kNone;
+      dest_x_ = dest_y_ = nullptr;
+      return;
+    }
+    const std::size_t done = evacuated_ * sizeof(Bucket);
+    if (done - released_ >= kReleaseSliceBytes) {
+      Memory::release_zeroed(old_buckets_, total, released_, done);
+      released_ = done;
+    }
+  }
+
+  template <class F>
+  static void visit_chain(Bucket* b, F& visit) {
+    for (; b != nullptr; b = b->overflow) {
+      for (std::uint64_t m = detail::full_bytes(detail::load_tophash(b->tophash)); m != 0; m &= m - 1) {
+        visit(b->slot(detail::slot_of(m)));
+      }
+    }
+  }
+
+  template <class F>
+  std::uint64_t scan_slots(std::uint64_t cursor, F&& visit) {
+    if (buckets_ == nullptr) {
+      return 0;
+    }
+    if (!growing()) {
+      visit_chain(buckets_ + (cursor & mask()), visit);
+      return detail::next_scan_cursor(cursor, mask());
+    }
+    // Redis' dictScan while rehashing: the smaller table's bucket, then every bucket of the
+    // larger one that it expands into, and advance by the smaller mask.
+    const std::size_t ob = cursor & old_mask();
+    if (ob >= evacuated_) {
+      visit_chain(old_buckets_ + ob, visit);
+    }
+    if (ob <= evacuated_) {
+      for (std::size_t j = ob; j < bucket_count(); j += old_bucket_count()) {
+        visit_chain(buckets_ + j, visit);
+      }
+    }
+    return detail::next_scan_cursor(cursor, old_mask());
+  }
+
+  void destroy_chain(Bucket* head) {
+    for (Bucket* b = head; b != nullptr;) {
+      if constexpr (!std::is_trivially_destructible_v<Slot>) {
+        for (std::uint64_t m = detail::full_bytes(detail::load_tophash(b->tophash)); m != 0; m &= m - 1) {
+          b->slot(detail::slot_of(m))->~Slot();
+        }
+      }
+      Bucket* next = b->overflow;
+      if (b != head) {
+        free_overflow(b);
+      }
+      b = next;
+    }
+  }
+
+  void destroy_all() {
+    if (buckets_ == nullptr) {
+      return;
+    }
+    if (growing()) {
+      for (std::size_t ob = evacuated_; ob < old_bucket_count(); ++ob) {
+        destroy_chain(old_buckets_ + ob);
+      }
+      const std::size_t total = old_bucket_count() * sizeof(Bucket);
+      Memory::release_zeroed(old_buckets_, total, released_, total);
+      // New buckets of old buckets above the cursor were never touched: skip their pages.
+      for (std::size_t j = 0; j < bucket_count(); ++j) {
+        if ((j & old_mask()) <= evacuated_) {
+          destroy_chain(buckets_ + j);
+        }
+      }
+    } else {
+      for (std::size_t j = 0; j < bucket_count(); ++j) {
+        destroy_chain(buckets_ + j);
+      }
+    }
+    const std::size_t total = bucket_count() * sizeof(Bucket);
+    Memory::release_zeroed(buckets_, total, 0, total);
+    buckets_ = nullptr;
+  }
+
+  void swap(IncrementalMap& o) noexcept {
+    using std::swap;
+    swap(buckets_, o.buckets_);
+    swap(old_buckets_, o.old_buckets_);
+    swap(dest_x_, o.dest_x_);
+    swap(dest_y_, o.dest_y_);
+    swap(size_, o.size_);
+    swap(overflow_, o.overflow_);
+    swap(old_overflow_, o.old_overflow_);
+    swap(evacuated_, o.evacuated_);
+    swap(released_, o.released_);
+    swap(ops_in_growth_, o.ops_in_growth_);
+    swap(version_, o.version_);
+    swap(doublings_, o.doublings_);
+    swap(same_size_growths_, o.same_size_growths_);
+    swap(max_moved_per_op_, o.max_moved_per_op_);
+    swap(B_, o.B_);
+    swap(old_B_, o.old_B_);
+    swap(growth_, o.growth_);
+    swap(cursor_started_, o.cursor_started_);
+  }
+
+  Bucket* buckets_ = nullptr;      // 2^B_ buckets; null until the first insert
+  Bucket* old_buckets_ = nullptr;  // non-null iff growing; [0, evacuated_) may be unmapped
+  Bucket* dest_x_ = nullptr;       // tails of the chains receiving the cursor bucket's entries
+  Bucket* dest_y_ = nullptr;       // (Y only when doubling); valid while cursor_started_
+  std::size_t size_ = 0;
+  std::size_t overflow_ = 0;       // overflow buckets chained off buckets_
+  std::size_t old_overflow_ = 0;   // overflow buckets chained off old_buckets_
+  std::size_t evacuated_ = 0;      // the cursor: old buckets below it are fully moved
+  std::size_t released_ = 0;       // bytes of the old array already returned
+  std::size_t ops_in_growth_ = 0;  // inserts and erases since the growth started
+  std::uint64_t version_ = 0;      // changes whenever an entry is added, removed or moved
+  std::uint64_t doublings_ = 0;
+  std::uint64_t same_size_growths_ = 0;
+  std::size_t max_moved_per_op_ = 0;
+  std::uint8_t B_ = 0;
+  std::uint8_t old_B_ = 0;
+  GrowthKind growth_ = GrowthKind::kNone;
+  bool cursor_started_ = false;    // the cursor's primary bucket is moved; its chain remains
+  [[no_unique_address]] HashFn hash_;
+  [[no_unique_address]] Eq eq_;
+};
+
+}  // namespace hpad::cache
+
+#include "hpad/cache/incremental_map_verify.h"
