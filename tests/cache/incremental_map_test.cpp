@@ -425,6 +425,30 @@ TEST(IncrementalMapMemory, PresizedMapDoesNotGrowUntilExceeded) {
   EXPECT_LE(map.stats().load_factor, 6.5);
 }
 
+TEST(IncrementalMapAliasing, EraseAndInsertAcceptAKeyStoredInTheMapItself) {
+  // Keys longer than the small-string buffer: reading one after evacuation moved and
+  // destroyed it would read freed heap, which ASan reports.
+  IncrementalMap<std::string, int> map;
+  int next = 0;
+  int aliased_during_growth = 0;
+  for (int round = 0; round < 3'000; ++round) {
+    for (int i = 0; i < 3; ++i) {
+      map.try_emplace("a-long-policy-key-number-" + std::to_string(next++), 0);
+    }
+    IncrementalMap<std::string, int>::Iterator it(map);
+    ASSERT_TRUE(it.next());
+    const std::string& stored = it.key();
+    aliased_during_growth += map.growing() ? 1 : 0;
+    const auto [value, inserted] = map.try_emplace(stored, 1);
+    ASSERT_FALSE(inserted);
+    ASSERT_EQ(*value, 0);
+    ASSERT_TRUE(map.erase(stored)) << "round " << round;
+  }
+  EXPECT_GT(aliased_during_growth, 100) << "the calls must happen while entries are moving";
+  EXPECT_EQ(map.size(), 6'000u);
+  EXPECT_EQ(map.verify(), "");
+}
+
 TEST(IncrementalMapLookup, StringViewFindsStringKeysWithoutAllocating) {
   IncrementalMap<std::string, int> map;
   map.insert_or_assign(std::string("sum(rate(http_requests_total[1m]))"), 7);

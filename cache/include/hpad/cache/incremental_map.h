@@ -5,11 +5,15 @@
 // ---------------------------------------------------------------------------------------
 // The design, in the manner of Go's runtime/map.go (before Go 1.24) and Redis' dict.c.
 //
-// Buckets. The table is an array of 2^B buckets. A bucket holds 8 slots (key and value side
-// by side, so a hit touches the bucket header and one slot) and 8 tophash bytes, one per
-// slot. A key's 64-bit hash picks the bucket with its low B bits; its top 8 bits are the
-// tophash, a one-byte filter compared for all 8 slots at once (SWAR) before any key is.
-// A full bucket chains an overflow bucket, allocated on its own.
+// Buckets. The table has 2^B buckets. A bucket holds 8 slots (key and value side by side)
+// and 8 tophash bytes, one per slot. A key's 64-bit hash picks the bucket with its low B
+// bits; its top 8 bits are the tophash, a one-byte filter compared for all 8 slots at once
+// (SWAR) before any key is. A full bucket chains an overflow bucket, allocated on its own.
+// Unlike Go, the primary buckets' tophash bytes live in a dense array of their own (8 bytes
+// per bucket, 1/17 of the table for 8-byte keys and values), as a Swiss table keeps its
+// control bytes: a miss or an insert reads them from cache even when the slots, 17 times
+// larger, are far out of it; a hit then touches one slot. Overflow buckets carry their
+// tophash beside their slots.
 //
 // Tophash values below kMinTopHash are slot states, and a real tophash below it is bumped
 // up by kMinTopHash:
@@ -29,8 +33,8 @@
 //              has long, sparse chains, and rewriting them into the same number of buckets
 //              compacts it. If the load is above 4.5 it doubles instead (see the bound).
 // Growth allocates the new array and keeps the old one; the old one is then evacuated,
-// bucket after bucket in index order, by every insert and erase (kEvacuationUnitsPerOp
-// units of work each) and by migrate(). One unit is one bucket of the chain at the
+// bucket after bucket in index order, by every insert of a new key and every erase
+// (kEvacuationUnitsPerOp units of work each) and by migrate(). Overwrites move nothing. One unit is one bucket of the chain at the
 // evacuation cursor: the primary bucket first, then its overflow buckets one at a time, so
 // even a chain of a million colliding keys is moved 8 entries per unit. Evacuation of old
 // bucket i sends each entry to new bucket i (X) or, when doubling, i + 2^oldB (Y) by the
@@ -57,7 +61,7 @@
 // before the current one is done. verify() checks the bound.
 //
 // Work per operation. An insert or erase moves at most kMaxMovedPerOp = 16 entries
-// (2 units of 8 slots), releases at most one slice (kReleaseSliceBytes) of the old array
+// (2 units of 8 slots), releases at most one slice (kReleaseSliceBytes) of each old array
 // and frees at most two overflow buckets. The new array is allocated lazily-zeroed (mmap),
 // never touched in one go. Lookups move nothing. Lookups, inserts and erases walk one
 // chain: O(1) with a good hash, O(chain) when keys collide. Stats record the most entries
@@ -199,15 +203,38 @@ class IncrementalMap {
     V value;
   };
 
+  struct OverflowBucket;
+
+  // A bucket's slots and its overflow link. Its 8 tophash bytes live elsewhere: in the
+  // table's dense tophash array for a primary bucket, beside it in an OverflowBucket.
   struct Bucket {
-    std::uint8_t tophash[detail::kSlotsPerBucket];
-    Bucket* overflow;
+    OverflowBucket* overflow;
     alignas(Slot) unsigned char storage[detail::kSlotsPerBucket * sizeof(Slot)];
 
     Slot* slot(int i) { return std::launder(reinterpret_cast<Slot*>(storage) + i); }
   };
   static_assert(alignof(Bucket) <= 16, "bucket arrays come from calloc/mmap (16-byte aligned)");
   static_assert(std::is_trivially_default_constructible_v<Bucket>, "zeroed memory is a bucket");
+
+  struct OverflowBucket {
+    std::uint8_t tophash[detail::kSlotsPerBucket];
+    Bucket bucket;
+  };
+
+  // One bucket of a chain, wherever its parts live. Null at the end of a chain.
+  struct Ref {
+    std::uint8_t* tophash = nullptr;
+    Bucket* bucket = nullptr;
+
+    explicit operator bool() const { return bucket != nullptr; }
+    bool has_next() const { return bucket->overflow != nullptr; }
+    Ref next() const {
+      OverflowBucket* o = bucket->overflow;
+      return o == nullptr ? Ref{} : Ref{o->tophash, &o->bucket};
+    }
+    std::uint64_t word() const { return detail::load_tophash(tophash); }
+    Slot* slot(int i) const { return bucket->slot(i); }
+  };
 
  public:
   using key_type = K;
@@ -216,8 +243,12 @@ class IncrementalMap {
   static constexpr int kEvacuationUnitsPerOp = 2;
   static constexpr std::size_t kMaxMovedPerOp =
       static_cast<std::size_t>(kEvacuationUnitsPerOp) * detail::kSlotsPerBucket;
-  static constexpr std::size_t kReleaseSliceBytes = std::size_t{1} << 20;
-  static constexpr std::size_t kBucketBytes = sizeof(Bucket);
+  // Releasing a slice costs about 0.5 us per page on the machines we measured (page-table
+  // teardown); 512 KiB keeps each release near 150 us, below the 200 us worst-insert goal,
+  // while keeping releases rare enough (one per ~3,800 buckets) to stay out of p99.9.
+  static constexpr std::size_t kReleaseSliceBytes = std::size_t{1} << 19;
+  // Bytes one bucket costs in the arrays: its body plus its 8 tophash bytes.
+  static constexpr std::size_t kBucketBytes = sizeof(Bucket) + detail::kSlotsPerBucket;
 
   IncrementalMap() = default;
   // Sizes the table for `expected_entries` up front (no growth until it is exceeded).
@@ -226,7 +257,7 @@ class IncrementalMap {
     while (over_load(expected_entries, std::size_t{1} << b)) {
       ++b;
     }
-    buckets_ = allocate_array(b);
+    allocate_table(b, tophash_, buckets_);
     B_ = b;
   }
   IncrementalMap(const IncrementalMap&) = delete;
@@ -260,25 +291,28 @@ class IncrementalMap {
   }
 
   // Inserts key → V(args...) unless the key is present. Returns the value and whether it
-  // was inserted.
+  // was inserted. `key` may refer to a key stored in this map: nothing moves before it has
+  // been compared, and only a new key (which cannot be one of ours) moves entries.
   template <class KK, class... Args>
   std::pair<V*, bool> try_emplace(KK&& key, Args&&... args) {
     const std::uint64_t hash = hash_(key);
     if (buckets_ == nullptr) {
-      buckets_ = allocate_array(0);
+      allocate_table(0, tophash_, buckets_);
     }
-    std::size_t moved = growing() ? evacuate(kEvacuationUnitsPerOp) : 0;
     Placement at = locate(key, hash);
-    if (at.found == nullptr && !growing()) {
-      if (const auto kind = growth_needed(size_ + 1); kind != GrowthKind::kNone) {
-        start_growth(kind);
-        moved += evacuate(kEvacuationUnitsPerOp);
-        at = locate(key, hash);
-      }
-    }
-    note_op(moved);
     if (at.found != nullptr) {
       return {&at.found->value, false};
+    }
+    std::size_t moved = 0;
+    if (growing()) {
+      moved = evacuate(kEvacuationUnitsPerOp);
+    } else if (const auto kind = growth_needed(size_ + 1); kind != GrowthKind::kNone) {
+      start_growth(kind);
+      moved = evacuate(kEvacuationUnitsPerOp);
+    }
+    note_op(moved);
+    if (moved != 0 || growing()) {
+      at = locate(key, hash);  // the tables changed under the placement
     }
     Slot* s = place(at, hash, std::forward<KK>(key), std::forward<Args>(args)...);
     return {&s->value, true};
@@ -289,45 +323,21 @@ class IncrementalMap {
   bool insert_or_assign(KK&& key, VV&& value) {
     auto [slot_value, inserted] = try_emplace(std::forward<KK>(key), std::forward<VV>(value));
     if (!inserted) {
-      *slot_value = std::forward<VV>(value);
+      *slot_value = std::forward<VV>(value);  // not moved from: try_emplace did not insert
     }
     return inserted;
   }
 
+  // Erases the key if present. `key` may refer to the stored key itself: evacuation, which
+  // moves entries, runs only after the erase.
   template <class Q>
   bool erase(const Q& key) {
     if (size_ == 0) {
       return false;
     }
-    const std::uint64_t hash = hash_(key);
+    const bool erased = erase_now(key, hash_(key));
     note_op(growing() ? evacuate(kEvacuationUnitsPerOp) : 0);
-    const std::uint8_t top = detail::tophash(hash);
-    Bucket* head = nullptr;
-    Bucket* bucket = nullptr;
-    int index = -1;
-    if (growing()) {
-      const std::size_t ob = hash & old_mask();
-      if (ob >= evacuated_) {
-        head = old_buckets_ + ob;
-        std::tie(bucket, index) = find_in_chain(head, top, key);
-        if (bucket == nullptr && ob > evacuated_) {
-          return false;
-        }
-      }
-    }
-    if (bucket == nullptr) {
-      head = buckets_ + (hash & mask());
-      std::tie(bucket, index) = find_in_chain(head, top, key);
-      if (bucket == nullptr) {
-        return false;
-      }
-    }
-    bucket->slot(index)->~Slot();
-    bucket->tophash[index] = detail::kEmptyOne;
-    --size_;
-    ++version_;
-    mark_empty_rest(head, bucket, index);
-    return true;
+    return erased;
   }
 
   // Evacuates up to `max_units` buckets of a growth in progress (the daemon calls it
@@ -440,8 +450,10 @@ class IncrementalMap {
     s.doublings = doublings_;
     s.same_size_growths = same_size_growths_;
     s.max_moved_per_op = max_moved_per_op_;
-    s.bytes = s.buckets * sizeof(Bucket) + s.overflow_buckets * sizeof(Bucket) +
-              (growing() ? old_bucket_count() * sizeof(Bucket) - released_ : 0);
+    s.bytes = s.buckets * kBucketBytes + s.overflow_buckets * sizeof(OverflowBucket);
+    if (growing()) {
+      s.bytes += old_bucket_count() * kBucketBytes - released_ - released_tophash_;
+    }
     return s;
   }
 
@@ -452,16 +464,24 @@ class IncrementalMap {
  private:
   struct Placement {
     Slot* found = nullptr;
-    Bucket* free_bucket = nullptr;  // first free slot on the key's chain, if any
+    Ref free;  // the first free slot on the key's chain, if any
     int free_index = -1;
-    Bucket* tail = nullptr;  // last bucket of the chain, when there is no free slot
+    Ref tail;  // last bucket of the chain, when there is no free slot
     bool in_old = false;
+  };
+  struct Found {
+    Ref ref;
+    int index = -1;
   };
 
   std::size_t bucket_count() const { return std::size_t{1} << B_; }
   std::size_t mask() const { return bucket_count() - 1; }
   std::size_t old_bucket_count() const { return std::size_t{1} << old_B_; }
   std::size_t old_mask() const { return old_bucket_count() - 1; }
+  Ref new_head(std::size_t j) const { return Ref{tophash_ + j * detail::kSlotsPerBucket, buckets_ + j}; }
+  Ref old_head(std::size_t ob) const {
+    return Ref{old_tophash_ + ob * detail::kSlotsPerBucket, old_buckets_ + ob};
+  }
 
   static bool over_load(std::size_t count, std::size_t buckets) {
     // Go's overLoadFactor: count > 8 && count > 6.5 · buckets (13 · (buckets / 2)).
@@ -480,20 +500,29 @@ class IncrementalMap {
     return GrowthKind::kNone;
   }
 
-  static Bucket* allocate_array(std::uint8_t log2_buckets) {
-    return static_cast<Bucket*>(Memory::allocate_zeroed((std::size_t{1} << log2_buckets) * sizeof(Bucket)));
+  static void allocate_table(std::uint8_t log2_buckets, std::uint8_t*& tophash, Bucket*& buckets) {
+    const std::size_t n = std::size_t{1} << log2_buckets;
+    tophash = static_cast<std::uint8_t*>(Memory::allocate_zeroed(n * detail::kSlotsPerBucket));
+    try {
+      buckets = static_cast<Bucket*>(Memory::allocate_zeroed(n * sizeof(Bucket)));
+    } catch (...) {
+      Memory::release_zeroed(tophash, n * detail::kSlotsPerBucket, 0, n * detail::kSlotsPerBucket);
+      throw;
+    }
   }
 
-  Bucket* new_overflow(Bucket* tail, bool in_old) {
-    auto* b = static_cast<Bucket*>(Memory::allocate(sizeof(Bucket), alignof(Bucket)));
-    std::memset(b->tophash, detail::kEmptyRest, sizeof b->tophash);
-    b->overflow = nullptr;
-    tail->overflow = b;
+  Ref new_overflow(Ref tail, bool in_old) {
+    auto* o = static_cast<OverflowBucket*>(Memory::allocate(sizeof(OverflowBucket), alignof(OverflowBucket)));
+    std::memset(o->tophash, detail::kEmptyRest, sizeof o->tophash);
+    o->bucket.overflow = nullptr;
+    tail.bucket->overflow = o;
     ++(in_old ? old_overflow_ : overflow_);
-    return b;
+    return Ref{o->tophash, &o->bucket};
   }
 
-  static void free_overflow(Bucket* b) { Memory::deallocate(b, sizeof(Bucket), alignof(Bucket)); }
+  static void free_overflow(OverflowBucket* o) {
+    Memory::deallocate(o, sizeof(OverflowBucket), alignof(OverflowBucket));
+  }
 
   void note_op(std::size_t moved) {
     max_moved_per_op_ = std::max(max_moved_per_op_, moved);
@@ -503,20 +532,20 @@ class IncrementalMap {
   }
 
   template <class Q>
-  std::pair<Bucket*, int> find_in_chain(Bucket* b, std::uint8_t top, const Q& key) const {
-    for (; b != nullptr; b = b->overflow) {
-      const std::uint64_t word = detail::load_tophash(b->tophash);
+  Found find_in_chain(Ref ref, std::uint8_t top, const Q& key) const {
+    for (; ref; ref = ref.next()) {
+      const std::uint64_t word = ref.word();
       for (std::uint64_t m = detail::bytes_equal_to(word, top); m != 0; m &= m - 1) {
         const int i = detail::slot_of(m);
-        if (eq_(b->slot(i)->key, key)) {
-          return {b, i};
+        if (eq_(ref.slot(i)->key, key)) {
+          return {ref, i};
         }
       }
       if (detail::zero_bytes(word) != 0) {
         break;  // kEmptyRest: nothing further on this chain
       }
     }
-    return {nullptr, -1};
+    return {};
   }
 
   template <class Q>
@@ -528,16 +557,16 @@ class IncrementalMap {
     if (growing()) [[unlikely]] {
       const std::size_t ob = hash & old_mask();
       if (ob >= evacuated_) {
-        if (auto [b, i] = find_in_chain(old_buckets_ + ob, top, key); b != nullptr) {
-          return b->slot(i);
+        if (Found f = find_in_chain(old_head(ob), top, key); f.ref) {
+          return f.ref.slot(f.index);
         }
         if (ob > evacuated_) {
           return nullptr;  // its new buckets are still empty
         }
       }
     }
-    auto [b, i] = find_in_chain(buckets_ + (hash & mask()), top, key);
-    return b == nullptr ? nullptr : b->slot(i);
+    const Found f = find_in_chain(new_head(hash & mask()), top, key);
+    return f.ref ? f.ref.slot(f.index) : nullptr;
   }
 
   // Finds the key, or where a new key with this hash goes.
@@ -545,36 +574,38 @@ class IncrementalMap {
   Placement locate(const Q& key, std::uint64_t hash) {
     const std::uint8_t top = detail::tophash(hash);
     Placement at;
-    Bucket* b = buckets_ + (hash & mask());
+    Ref ref = new_head(hash & mask());
     if (growing()) {
       const std::size_t ob = hash & old_mask();
       if (ob > evacuated_) {
-        b = old_buckets_ + ob;
+        ref = old_head(ob);
         at.in_old = true;
       } else if (ob == evacuated_) {
-        if (auto [ob_bucket, i] = find_in_chain(old_buckets_ + ob, top, key); ob_bucket != nullptr) {
-          at.found = ob_bucket->slot(i);
+        if (Found f = find_in_chain(old_head(ob), top, key); f.ref) {
+          at.found = f.ref.slot(f.index);
           return at;
         }
       }
     }
-    for (;; b = b->overflow) {
-      const std::uint64_t word = detail::load_tophash(b->tophash);
+    for (;; ref = ref.next()) {
+      const std::uint64_t word = ref.word();
       for (std::uint64_t m = detail::bytes_equal_to(word, top); m != 0; m &= m - 1) {
         const int i = detail::slot_of(m);
-        if (eq_(b->slot(i)->key, key)) {
-          at.found = b->slot(i);
+        if (eq_(ref.slot(i)->key, key)) {
+          at.found = ref.slot(i);
           return at;
         }
       }
-      if (at.free_bucket == nullptr) {
+      if (!at.free) {
         if (const std::uint64_t free = detail::free_bytes(word); free != 0) {
-          at.free_bucket = b;
+          at.free = ref;
           at.free_index = detail::slot_of(free);
         }
       }
-      if (detail::zero_bytes(word) != 0 || b->overflow == nullptr) {
-        at.tail = b;
+      // The tophash word decides most chains; only a bucket with no kEmptyRest needs its
+      // overflow link, which lives with the slots.
+      if (detail::zero_bytes(word) != 0 || !ref.has_next()) {
+        at.tail = ref;
         return at;
       }
     }
@@ -582,45 +613,74 @@ class IncrementalMap {
 
   template <class KK, class... Args>
   Slot* place(const Placement& at, std::uint64_t hash, KK&& key, Args&&... args) {
-    Bucket* b = at.free_bucket;
+    Ref ref = at.free;
     int i = at.free_index;
-    if (b == nullptr) {
-      b = new_overflow(at.tail, at.in_old);
+    if (!ref) {
+      ref = new_overflow(at.tail, at.in_old);
       i = 0;
     }
-    Slot* s = ::new (static_cast<void*>(b->slot(i)))
-        Slot{K(std::forward<KK>(key)), V(std::forward<Args>(args)...)};
-    b->tophash[i] = detail::tophash(hash);
+    Slot* s = ::new (static_cast<void*>(ref.slot(i))) Slot{K(std::forward<KK>(key)), V(std::forward<Args>(args)...)};
+    ref.tophash[i] = detail::tophash(hash);
     ++size_;
     ++version_;
     return s;
   }
 
-  // Go's emptyRest upkeep after erasing slot `index` of `bucket` on the chain at `head`.
-  void mark_empty_rest(Bucket* head, Bucket* bucket, int index) {
+  template <class Q>
+  bool erase_now(const Q& key, std::uint64_t hash) {
+    const std::uint8_t top = detail::tophash(hash);
+    Ref head;
+    Found found;
+    if (growing()) {
+      const std::size_t ob = hash & old_mask();
+      if (ob >= evacuated_) {
+        head = old_head(ob);
+        found = find_in_chain(head, top, key);
+        if (!found.ref && ob > evacuated_) {
+          return false;
+        }
+      }
+    }
+    if (!found.ref) {
+      head = new_head(hash & mask());
+      found = find_in_chain(head, top, key);
+      if (!found.ref) {
+        return false;
+      }
+    }
+    found.ref.slot(found.index)->~Slot();
+    found.ref.tophash[found.index] = detail::kEmptyOne;
+    --size_;
+    ++version_;
+    mark_empty_rest(head, found.ref, found.index);
+    return true;
+  }
+
+  // Go's emptyRest upkeep after erasing slot `index` of `ref` on the chain at `head`.
+  void mark_empty_rest(Ref head, Ref ref, int index) {
     if (index == detail::kSlotsPerBucket - 1) {
-      if (bucket->overflow != nullptr && bucket->overflow->tophash[0] != detail::kEmptyRest) {
+      if (ref.has_next() && ref.next().tophash[0] != detail::kEmptyRest) {
         return;
       }
-    } else if (bucket->tophash[index + 1] != detail::kEmptyRest) {
+    } else if (ref.tophash[index + 1] != detail::kEmptyRest) {
       return;
     }
     for (;;) {
-      bucket->tophash[index] = detail::kEmptyRest;
+      ref.tophash[index] = detail::kEmptyRest;
       if (index == 0) {
-        if (bucket == head) {
+        if (ref.bucket == head.bucket) {
           return;
         }
-        Bucket* prev = head;
-        while (prev->overflow != bucket) {
-          prev = prev->overflow;
+        Ref prev = head;
+        while (prev.bucket->overflow == nullptr || &prev.bucket->overflow->bucket != ref.bucket) {
+          prev = prev.next();
         }
-        bucket = prev;
+        ref = prev;
         index = detail::kSlotsPerBucket - 1;
       } else {
         --index;
       }
-      if (bucket->tophash[index] != detail::kEmptyOne) {
+      if (ref.tophash[index] != detail::kEmptyOne) {
         return;
       }
     }
@@ -628,15 +688,20 @@ class IncrementalMap {
 
   void start_growth(GrowthKind kind) {
     const std::uint8_t new_B = kind == GrowthKind::kDoubling ? static_cast<std::uint8_t>(B_ + 1) : B_;
-    Bucket* fresh = allocate_array(new_B);
+    std::uint8_t* fresh_tophash = nullptr;
+    Bucket* fresh = nullptr;
+    allocate_table(new_B, fresh_tophash, fresh);
+    old_tophash_ = tophash_;
     old_buckets_ = buckets_;
     old_B_ = B_;
     old_overflow_ = overflow_;
+    tophash_ = fresh_tophash;
     buckets_ = fresh;
     B_ = new_B;
     overflow_ = 0;
     evacuated_ = 0;
     released_ = 0;
+    released_tophash_ = 0;
     cursor_started_ = false;
     ops_in_growth_ = 0;
     growth_ = kind;
@@ -644,25 +709,41 @@ class IncrementalMap {
     ++version_;
   }
 
+  // A fresh page read before it is written costs two faults (the shared zero page, then a
+  // copy); writing first costs one. OR-ing zero into the group is a write that changes
+  // nothing, even if an insert already put entries there. Plain asm, not an atomic: a
+  // locked instruction would wait for every store in flight (misses to DRAM, on inserts).
+  static void touch_for_write(std::uint8_t* tophash_group) {
+#if defined(__x86_64__)
+    asm volatile("orq $0, %0" : "+m"(*reinterpret_cast<std::uint64_t*>(tophash_group)));
+#else
+    __atomic_fetch_or(reinterpret_cast<std::uint64_t*>(tophash_group), std::uint64_t{0}, __ATOMIC_RELAXED);
+#endif
+  }
+
   // Does up to `units` units of evacuation (see the header); returns the entries moved.
   std::size_t evacuate(int units) {
     std::size_t moved = 0;
     while (growing() && units-- > 0) {
-      Bucket* old = old_buckets_ + evacuated_;
+      const Ref old = old_head(evacuated_);
       if (!cursor_started_) {
-        dest_x_ = buckets_ + evacuated_;
-        dest_y_ = growth_ == GrowthKind::kDoubling ? buckets_ + evacuated_ + old_bucket_count() : nullptr;
+        dest_x_ = new_head(evacuated_);
+        touch_for_write(dest_x_.tophash);
+        if (growth_ == GrowthKind::kDoubling) {
+          dest_y_ = new_head(evacuated_ + old_bucket_count());
+          touch_for_write(dest_y_.tophash);
+        }
         moved += move_entries(old);
-        std::memset(old->tophash, detail::kEvacuated, sizeof old->tophash);
+        std::memset(old.tophash, detail::kEvacuated, detail::kSlotsPerBucket);
         cursor_started_ = true;
       } else {
-        Bucket* next = old->overflow;
-        moved += move_entries(next);
-        old->overflow = next->overflow;
+        OverflowBucket* next = old.bucket->overflow;
+        moved += move_entries(Ref{next->tophash, &next->bucket});
+        old.bucket->overflow = next->bucket.overflow;
         free_overflow(next);
         --old_overflow_;
       }
-      if (old->overflow == nullptr) {
+      if (!old.has_next()) {
         advance_cursor();
       }
     }
@@ -672,25 +753,23 @@ class IncrementalMap {
     return moved;
   }
 
-  std::size_t move_entries(Bucket* from) {
+  std::size_t move_entries(Ref from) {
     std::size_t moved = 0;
-    const std::uint64_t word = detail::load_tophash(from->tophash);
-    for (std::uint64_t m = detail::full_bytes(word); m != 0; m &= m - 1) {
+    for (std::uint64_t m = detail::full_bytes(from.word()); m != 0; m &= m - 1) {
       const int i = detail::slot_of(m);
-      Slot* s = from->slot(i);
+      Slot* s = from.slot(i);
       const bool to_y = growth_ == GrowthKind::kDoubling && (hash_(s->key) & old_bucket_count()) != 0;
-      Bucket*& dest = to_y ? dest_y_ : dest_x_;
-      while (dest->overflow != nullptr) {
-        dest = dest->overflow;  // an insert may have extended the chain since
-      }
-      std::uint64_t free = detail::free_bytes(detail::load_tophash(dest->tophash));
-      if (free == 0) {
-        dest = new_overflow(dest, false);
-        free = detail::kHighBits;
+      Ref& dest = to_y ? dest_y_ : dest_x_;
+      // Any free slot of the destination chain will do (a kEmptyRest slot has only empty
+      // slots after it), so the walk only moves forward, past full buckets.
+      std::uint64_t free = detail::free_bytes(dest.word());
+      while (free == 0) {
+        dest = dest.has_next() ? dest.next() : new_overflow(dest, false);
+        free = detail::free_bytes(dest.word());
       }
       const int j = detail::slot_of(free);
-      relocate(s, dest->slot(j));
-      dest->tophash[j] = from->tophash[i];
+      relocate(s, dest.slot(j));
+      dest.tophash[j] = from.tophash[i];
       ++moved;
     }
     return moved;
@@ -709,11 +788,15 @@ class IncrementalMap {
     ++evacuated_;
     cursor_started_ = false;
     const std::size_t total = old_bucket_count() * sizeof(Bucket);
+    const std::size_t total_tophash = old_bucket_count() * detail::kSlotsPerBucket;
     if (evacuated_ == old_bucket_count()) {
       Memory::release_zeroed(old_buckets_, total, released_, total);
+      Memory::release_zeroed(old_tophash_, total_tophash, released_tophash_, total_tophash);
       old_buckets_ = nullptr;
+      old_tophash_ = nullptr;
+      released_ = released_tophash_ = 0;
       growth_ = GrowthKind::kNone;
-      dest_x_ = dest_y_ = nullptr;
+      dest_x_ = dest_y_ = Ref{};
       return;
     }
     const std::size_t done = evacuated_ * sizeof(Bucket);
@@ -721,13 +804,18 @@ class IncrementalMap {
       Memory::release_zeroed(old_buckets_, total, released_, done);
       released_ = done;
     }
+    const std::size_t done_tophash = evacuated_ * detail::kSlotsPerBucket;
+    if (done_tophash - released_tophash_ >= kReleaseSliceBytes) {
+      Memory::release_zeroed(old_tophash_, total_tophash, released_tophash_, done_tophash);
+      released_tophash_ = done_tophash;
+    }
   }
 
   template <class F>
-  static void visit_chain(Bucket* b, F& visit) {
-    for (; b != nullptr; b = b->overflow) {
-      for (std::uint64_t m = detail::full_bytes(detail::load_tophash(b->tophash)); m != 0; m &= m - 1) {
-        visit(b->slot(detail::slot_of(m)));
+  static void visit_chain(Ref ref, F& visit) {
+    for (; ref; ref = ref.next()) {
+      for (std::uint64_t m = detail::full_bytes(ref.word()); m != 0; m &= m - 1) {
+        visit(ref.slot(detail::slot_of(m)));
       }
     }
   }
@@ -738,35 +826,35 @@ class IncrementalMap {
       return 0;
     }
     if (!growing()) {
-      visit_chain(buckets_ + (cursor & mask()), visit);
+      visit_chain(new_head(cursor & mask()), visit);
       return detail::next_scan_cursor(cursor, mask());
     }
     // Redis' dictScan while rehashing: the smaller table's bucket, then every bucket of the
     // larger one that it expands into, and advance by the smaller mask.
     const std::size_t ob = cursor & old_mask();
     if (ob >= evacuated_) {
-      visit_chain(old_buckets_ + ob, visit);
+      visit_chain(old_head(ob), visit);
     }
     if (ob <= evacuated_) {
       for (std::size_t j = ob; j < bucket_count(); j += old_bucket_count()) {
-        visit_chain(buckets_ + j, visit);
+        visit_chain(new_head(j), visit);
       }
     }
     return detail::next_scan_cursor(cursor, old_mask());
   }
 
-  void destroy_chain(Bucket* head) {
-    for (Bucket* b = head; b != nullptr;) {
+  void destroy_chain(Ref head) {
+    for (Ref ref = head; ref;) {
       if constexpr (!std::is_trivially_destructible_v<Slot>) {
-        for (std::uint64_t m = detail::full_bytes(detail::load_tophash(b->tophash)); m != 0; m &= m - 1) {
-          b->slot(detail::slot_of(m))->~Slot();
+        for (std::uint64_t m = detail::full_bytes(ref.word()); m != 0; m &= m - 1) {
+          ref.slot(detail::slot_of(m))->~Slot();
         }
       }
-      Bucket* next = b->overflow;
-      if (b != head) {
-        free_overflow(b);
+      OverflowBucket* next = ref.bucket->overflow;
+      if (ref.bucket != head.bucket) {
+        free_overflow(reinterpret_cast<OverflowBucket*>(ref.tophash));
       }
-      b = next;
+      ref = next == nullptr ? Ref{} : Ref{next->tophash, &next->bucket};
     }
   }
 
@@ -776,29 +864,35 @@ class IncrementalMap {
     }
     if (growing()) {
       for (std::size_t ob = evacuated_; ob < old_bucket_count(); ++ob) {
-        destroy_chain(old_buckets_ + ob);
+        destroy_chain(old_head(ob));
       }
       const std::size_t total = old_bucket_count() * sizeof(Bucket);
+      const std::size_t total_tophash = old_bucket_count() * detail::kSlotsPerBucket;
       Memory::release_zeroed(old_buckets_, total, released_, total);
+      Memory::release_zeroed(old_tophash_, total_tophash, released_tophash_, total_tophash);
       // New buckets of old buckets above the cursor were never touched: skip their pages.
       for (std::size_t j = 0; j < bucket_count(); ++j) {
         if ((j & old_mask()) <= evacuated_) {
-          destroy_chain(buckets_ + j);
+          destroy_chain(new_head(j));
         }
       }
     } else {
       for (std::size_t j = 0; j < bucket_count(); ++j) {
-        destroy_chain(buckets_ + j);
+        destroy_chain(new_head(j));
       }
     }
-    const std::size_t total = bucket_count() * sizeof(Bucket);
-    Memory::release_zeroed(buckets_, total, 0, total);
+    Memory::release_zeroed(buckets_, bucket_count() * sizeof(Bucket), 0, bucket_count() * sizeof(Bucket));
+    const std::size_t total_tophash = bucket_count() * detail::kSlotsPerBucket;
+    Memory::release_zeroed(tophash_, total_tophash, 0, total_tophash);
     buckets_ = nullptr;
+    tophash_ = nullptr;
   }
 
   void swap(IncrementalMap& o) noexcept {
     using std::swap;
+    swap(tophash_, o.tophash_);
     swap(buckets_, o.buckets_);
+    swap(old_tophash_, o.old_tophash_);
     swap(old_buckets_, o.old_buckets_);
     swap(dest_x_, o.dest_x_);
     swap(dest_y_, o.dest_y_);
@@ -807,6 +901,7 @@ class IncrementalMap {
     swap(old_overflow_, o.old_overflow_);
     swap(evacuated_, o.evacuated_);
     swap(released_, o.released_);
+    swap(released_tophash_, o.released_tophash_);
     swap(ops_in_growth_, o.ops_in_growth_);
     swap(version_, o.version_);
     swap(doublings_, o.doublings_);
@@ -818,24 +913,28 @@ class IncrementalMap {
     swap(cursor_started_, o.cursor_started_);
   }
 
-  Bucket* buckets_ = nullptr;      // 2^B_ buckets; null until the first insert
-  Bucket* old_buckets_ = nullptr;  // non-null iff growing; [0, evacuated_) may be unmapped
-  Bucket* dest_x_ = nullptr;       // tails of the chains receiving the cursor bucket's entries
-  Bucket* dest_y_ = nullptr;       // (Y only when doubling); valid while cursor_started_
+  std::uint8_t* tophash_ = nullptr;      // 8 bytes per bucket of buckets_, dense: a probe
+                                         // reads 8 bytes from an array 1/17 of the table's size
+  Bucket* buckets_ = nullptr;            // 2^B_ buckets; null until the first insert
+  std::uint8_t* old_tophash_ = nullptr;  // non-null iff growing, as old_buckets_
+  Bucket* old_buckets_ = nullptr;        // non-null iff growing; [0, evacuated_) may be unmapped
+  Ref dest_x_;                           // where the cursor bucket's entries go: a bucket on
+  Ref dest_y_;                           // new chain X (and Y when doubling); while started
   std::size_t size_ = 0;
-  std::size_t overflow_ = 0;       // overflow buckets chained off buckets_
-  std::size_t old_overflow_ = 0;   // overflow buckets chained off old_buckets_
-  std::size_t evacuated_ = 0;      // the cursor: old buckets below it are fully moved
-  std::size_t released_ = 0;       // bytes of the old array already returned
-  std::size_t ops_in_growth_ = 0;  // inserts and erases since the growth started
-  std::uint64_t version_ = 0;      // changes whenever an entry is added, removed or moved
+  std::size_t overflow_ = 0;         // overflow buckets chained off buckets_
+  std::size_t old_overflow_ = 0;     // overflow buckets chained off old_buckets_
+  std::size_t evacuated_ = 0;        // the cursor: old buckets below it are fully moved
+  std::size_t released_ = 0;         // bytes of the old bucket array already returned
+  std::size_t released_tophash_ = 0; // bytes of the old tophash array already returned
+  std::size_t ops_in_growth_ = 0;    // inserts and erases since the growth started
+  std::uint64_t version_ = 0;        // changes whenever an entry is added, removed or moved
   std::uint64_t doublings_ = 0;
   std::uint64_t same_size_growths_ = 0;
   std::size_t max_moved_per_op_ = 0;
   std::uint8_t B_ = 0;
   std::uint8_t old_B_ = 0;
   GrowthKind growth_ = GrowthKind::kNone;
-  bool cursor_started_ = false;    // the cursor's primary bucket is moved; its chain remains
+  bool cursor_started_ = false;  // the cursor's primary bucket is moved; its chain remains
   [[no_unique_address]] HashFn hash_;
   [[no_unique_address]] Eq eq_;
 };

@@ -19,18 +19,18 @@ std::string IncrementalMap<K, V, HashFn, Eq, Memory>::verify() const {
   std::size_t counted_old_overflow = 0;
 
   // One chain: states, tophash, home bucket, the kEmptyRest rule.
-  auto check_chain = [&](Bucket* head, bool in_old, std::size_t index,
+  auto check_chain = [&](Ref head, bool in_old, std::size_t index,
                          std::size_t& overflow_count) -> std::string {
     const std::string where = std::string(in_old ? "old" : "new") + " bucket " + to_string(index);
     const bool evacuated_head = in_old && index == evacuated_ && cursor_started_;
     bool rest = false;
-    for (Bucket* b = head; b != nullptr; b = b->overflow) {
-      if (b != head) {
+    for (Ref b = head; b; b = b.next()) {
+      if (b.bucket != head.bucket) {
         ++overflow_count;
       }
       for (int i = 0; i < detail::kSlotsPerBucket; ++i) {
-        const std::uint8_t t = b->tophash[i];
-        if (b == head && evacuated_head) {
+        const std::uint8_t t = b.tophash[i];
+        if (b.bucket == head.bucket && evacuated_head) {
           if (t != detail::kEvacuated) {
             return where + ": started cursor bucket has a slot not marked evacuated";
           }
@@ -50,7 +50,7 @@ std::string IncrementalMap<K, V, HashFn, Eq, Memory>::verify() const {
           return where + ": kEvacuated outside the cursor's primary bucket";
         }
         ++live;
-        const std::uint64_t h = hash_(b->slot(i)->key);
+        const std::uint64_t h = hash_(b.slot(i)->key);
         if (detail::tophash(h) != t) {
           return where + ": stored tophash does not match the key's hash";
         }
@@ -70,16 +70,15 @@ std::string IncrementalMap<K, V, HashFn, Eq, Memory>::verify() const {
       return "growth exceeded its bound of 2 * old buckets operations";
     }
     for (std::size_t ob = evacuated_; ob < old_bucket_count(); ++ob) {
-      if (auto e = check_chain(old_buckets_ + ob, true, ob, counted_old_overflow); !e.empty()) {
+      if (auto e = check_chain(old_head(ob), true, ob, counted_old_overflow); !e.empty()) {
         return e;
       }
     }
   }
   for (std::size_t j = 0; j < bucket_count(); ++j) {
-    Bucket* b = buckets_ + j;
+    const Ref b = new_head(j);
     if (growing() && (j & old_mask()) > evacuated_) {
-      const std::uint64_t word = detail::load_tophash(b->tophash);
-      if (word != 0 || b->overflow != nullptr) {
+      if (b.word() != 0 || b.has_next()) {
         return "new bucket " + to_string(j) + " is in use before its old bucket was evacuated";
       }
       continue;
@@ -89,18 +88,18 @@ std::string IncrementalMap<K, V, HashFn, Eq, Memory>::verify() const {
     }
   }
   if (growing() && cursor_started_) {
-    auto on_chain = [](Bucket* head, Bucket* target) {
-      for (Bucket* b = head; b != nullptr; b = b->overflow) {
-        if (b == target) {
+    auto on_chain = [](Ref head, Ref target) {
+      for (Ref b = head; b; b = b.next()) {
+        if (b.bucket == target.bucket && b.tophash == target.tophash) {
           return true;
         }
       }
       return false;
     };
-    if (!on_chain(buckets_ + evacuated_, dest_x_)) {
+    if (!on_chain(new_head(evacuated_), dest_x_)) {
       return "evacuation destination X is not on its new chain";
     }
-    if (growth_ == GrowthKind::kDoubling && !on_chain(buckets_ + evacuated_ + old_bucket_count(), dest_y_)) {
+    if (growth_ == GrowthKind::kDoubling && !on_chain(new_head(evacuated_ + old_bucket_count()), dest_y_)) {
       return "evacuation destination Y is not on its new chain";
     }
   }
