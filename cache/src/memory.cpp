@@ -16,8 +16,12 @@ std::size_t page_size() {
   return size;
 }
 
-std::size_t round_down_to_page(std::size_t n) { return n - n % page_size(); }
-std::size_t round_up_to_page(std::size_t n) { return round_down_to_page(n + page_size() - 1); }
+std::size_t round_down_to_page(std::size_t n) {
+  return n - n % page_size();
+}
+std::size_t round_up_to_page(std::size_t n) {
+  return round_down_to_page(n + page_size() - 1);
+}
 
 }  // namespace
 
@@ -29,8 +33,7 @@ void* SystemMemory::allocate_zeroed(std::size_t bytes) {
     }
     return p;
   }
-  void* p = ::mmap(nullptr, round_up_to_page(bytes), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* p = ::mmap(nullptr, round_up_to_page(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) {
     throw std::bad_alloc();
   }
@@ -54,11 +57,11 @@ void SystemMemory::release_zeroed(void* base, std::size_t total, std::size_t fro
 }
 
 void* SystemMemory::allocate(std::size_t bytes, std::size_t align) {
-  return ::operator new(bytes, std::align_val_t{align});
+  return ::operator new (bytes, std::align_val_t{align});
 }
 
 void SystemMemory::deallocate(void* p, std::size_t bytes, std::size_t align) {
-  ::operator delete(p, bytes, std::align_val_t{align});
+  ::operator delete (p, bytes, std::align_val_t{align});
 }
 
 }  // namespace hpad::cache

@@ -32,7 +32,9 @@ struct CoarseHash {
   std::uint64_t operator()(std::uint64_t key) const { return mix64(key % 97); }
 };
 
-std::string string_key(std::uint64_t k) { return "policy/default/web-" + std::to_string(k); }
+std::string string_key(std::uint64_t k) {
+  return "policy/default/web-" + std::to_string(k);
+}
 
 template <class Key>
 Key make_key(std::uint64_t k) {
@@ -45,8 +47,8 @@ Key make_key(std::uint64_t k) {
 
 struct Workload {
   const char* name;
-  int hash_kind;          // 0 good (default), 1 coarse, 2 colliding, 3 string keys
-  std::size_t ops;        // operations in all three phases together
+  int hash_kind;            // 0 good (default), 1 coarse, 2 colliding, 3 string keys
+  std::size_t ops;          // operations in all three phases together
   std::uint64_t key_range;  // keys are drawn from [0, key_range)
   std::size_t verify_every;
 };
@@ -137,16 +139,15 @@ TEST_P(Differential, MatchesUnorderedMapThroughGrowth) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Workloads, Differential,
-    ::testing::Values(
-        // name                    hash ops        keys     verify every
-        Workload{"SmallKeySpace", 0, 600'000, 3'000, 20'000},
-        Workload{"LargeKeySpace", 0, 2'400'000, 400'000, 400'000},
-        Workload{"CoarseHashChains", 1, 300'000, 20'000, 30'000},
-        Workload{"EveryKeyCollides", 2, 60'000, 800, 6'000},
-        Workload{"StringKeys", 3, 600'000, 60'000, 100'000}),
-    [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Workloads, Differential,
+                         ::testing::Values(
+                             // name                    hash ops        keys     verify every
+                             Workload{"SmallKeySpace", 0, 600'000, 3'000, 20'000},
+                             Workload{"LargeKeySpace", 0, 2'400'000, 400'000, 400'000},
+                             Workload{"CoarseHashChains", 1, 300'000, 20'000, 30'000},
+                             Workload{"EveryKeyCollides", 2, 60'000, 800, 6'000},
+                             Workload{"StringKeys", 3, 600'000, 60'000, 100'000}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // --- The work bound --------------------------------------------------------------------
 
@@ -370,8 +371,8 @@ TEST(IncrementalMapLifetime, EveryConstructedEntryIsDestroyedExactlyOnce) {
     int inserts;
     int erase_every;
   };
-  for (const Case& c : {Case{"mid-growth destruction", 5'000, 0}, Case{"after erases", 20'000, 3},
-                        Case{"empty", 0, 0}}) {
+  for (const Case& c :
+       {Case{"mid-growth destruction", 5'000, 0}, Case{"after erases", 20'000, 3}, Case{"empty", 0, 0}}) {
     Tracked::live = 0;
     {
       IncrementalMap<std::string, Tracked> map;
@@ -392,8 +393,7 @@ TEST(IncrementalMapLifetime, EveryConstructedEntryIsDestroyedExactlyOnce) {
 // --- Memory ------------------------------------------------------------------------------
 
 TEST(IncrementalMapMemory, OldArrayIsReleasedInSlicesAndNothingLeaks) {
-  using Map = IncrementalMap<std::uint64_t, std::uint64_t, Hash<std::uint64_t>, std::equal_to<>,
-                             CountingMemory>;
+  using Map = IncrementalMap<std::uint64_t, std::uint64_t, Hash<std::uint64_t>, std::equal_to<>, CountingMemory>;
   const std::size_t base = CountingMemory::live_bytes.load();
   {
     Map map;
@@ -412,6 +412,33 @@ TEST(IncrementalMapMemory, OldArrayIsReleasedInSlicesAndNothingLeaks) {
         << "one release per slice, not one at the end";
     EXPECT_EQ(CountingMemory::live_bytes.load() - base, map.stats().bytes)
         << "stats().bytes accounts for every byte the table holds";
+  }
+  EXPECT_EQ(CountingMemory::live_bytes.load(), base);
+}
+
+TEST(IncrementalMapMemory, DenseTophashLayoutReleasesBothArraysAndNothingLeaks) {
+  // 24-character string keys make 40-byte slots: the tophash bytes live in their own array,
+  // which is released in slices beside the slots.
+  using Map = IncrementalMap<std::string, std::uint64_t, Hash<std::string>, std::equal_to<>, CountingMemory>;
+  const std::size_t base = CountingMemory::live_bytes.load();
+  {
+    Map map;
+    std::uint64_t k = 0;
+    while (!map.growing() || map.stats().old_buckets * Map::kBucketBytes < 4 * Map::kReleaseSliceBytes) {
+      map.insert_or_assign(string_key(k), k);
+      ++k;
+    }
+    const std::size_t releases_before = CountingMemory::release_calls.load();
+    while (map.growing()) {
+      map.insert_or_assign(string_key(k), k);
+      ++k;
+    }
+    EXPECT_GE(CountingMemory::release_calls.load() - releases_before, 4u);
+    EXPECT_EQ(map.verify(), "");
+    EXPECT_EQ(CountingMemory::live_bytes.load() - base, map.stats().bytes);
+    for (std::uint64_t i = 0; i < k; i += 97) {
+      ASSERT_NE(map.find(string_key(i)), nullptr);
+    }
   }
   EXPECT_EQ(CountingMemory::live_bytes.load(), base);
 }

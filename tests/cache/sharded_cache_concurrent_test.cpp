@@ -28,16 +28,18 @@ bool value_belongs_to(const std::string& value, std::uint64_t key) {
   return value.starts_with(std::to_string(key) + "/");
 }
 
-std::uint64_t one_if(bool condition) { return condition ? 1 : 0; }
+std::uint64_t one_if(bool condition) {
+  return condition ? 1 : 0;
+}
 
 // What one thread did and saw; summed after the join.
 struct Tally {
   std::uint64_t gets = 0;
   std::uint64_t hits = 0;
   std::uint64_t live_erases = 0;
-  std::uint64_t wrong_values = 0;   // a get returned another key's value
-  std::uint64_t over_bound = 0;     // size() or stats().entries above max_entries
-  std::uint64_t unbalanced = 0;     // a stats() whose hits + misses went backwards
+  std::uint64_t wrong_values = 0;  // a get returned another key's value
+  std::uint64_t over_bound = 0;    // size() or stats().entries above max_entries
+  std::uint64_t unbalanced = 0;    // a stats() whose hits + misses went backwards
 };
 
 struct ConcurrentCase {
@@ -47,7 +49,9 @@ struct ConcurrentCase {
 };
 
 // Names the case in ctest's test list (gtest would print the struct's bytes).
-void PrintTo(const ConcurrentCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ConcurrentCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ShardedCacheConcurrent : public ::testing::TestWithParam<ConcurrentCase> {};
 
@@ -57,8 +61,8 @@ TEST_P(ShardedCacheConcurrent, MixedOperationsKeepInvariantsAndCounters) {
   constexpr int kOpsPerThread = 50'000;  // 200k in all
   constexpr std::uint64_t kKeys = 2'048;
   ManualClock clock;
-  ShardedCache<std::uint64_t, std::string> cache(
-      clock, {.shards = c.shards, .max_entries = c.max_entries, .sample = 8});
+  ShardedCache<std::uint64_t, std::string> cache(clock,
+                                                 {.shards = c.shards, .max_entries = c.max_entries, .sample = 8});
   const std::size_t bound = c.max_entries == 0 ? kKeys : c.max_entries;
 
   std::vector<Tally> tallies(kThreads);
@@ -147,14 +151,12 @@ TEST_P(ShardedCacheConcurrent, MixedOperationsKeepInvariantsAndCounters) {
   EXPECT_EQ(cache.verify(), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Configurations, ShardedCacheConcurrent,
-    ::testing::Values(
-        // name                  shards max entries
-        ConcurrentCase{"Unbounded", 16, 0},
-        ConcurrentCase{"Bounded", 16, 500},
-        ConcurrentCase{"BoundedTwoShards", 2, 300}),
-    [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Configurations, ShardedCacheConcurrent,
+                         ::testing::Values(
+                             // name                  shards max entries
+                             ConcurrentCase{"Unbounded", 16, 0}, ConcurrentCase{"Bounded", 16, 500},
+                             ConcurrentCase{"BoundedTwoShards", 2, 300}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace hpad::cache

@@ -32,8 +32,8 @@ std::string query_key(std::uint64_t k) {
 // Checks the accounting identity the header promises when no call is in flight.
 void expect_counters_balance(const CacheStats& s) {
   EXPECT_EQ(s.inserts, s.entries + s.erases + s.expired + s.evicted)
-      << "inserts " << s.inserts << ", entries " << s.entries << ", erases " << s.erases << ", expired "
-      << s.expired << ", evicted " << s.evicted;
+      << "inserts " << s.inserts << ", entries " << s.entries << ", erases " << s.erases << ", expired " << s.expired
+      << ", evicted " << s.evicted;
 }
 
 // --- Basics ------------------------------------------------------------------------------
@@ -138,7 +138,9 @@ struct ExpiryCase {
 };
 
 // Names the case in ctest's test list (gtest would print the struct's bytes).
-void PrintTo(const ExpiryCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const ExpiryCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ShardedCacheExpiry : public ::testing::TestWithParam<ExpiryCase> {};
 
@@ -159,20 +161,19 @@ TEST_P(ShardedCacheExpiry, EntryIsLiveUntilNowReachesPutTimePlusTtl) {
 
 constexpr nanoseconds kMaxTtl = nanoseconds::max();
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, ShardedCacheExpiry,
-    ::testing::Values(
-        // name                      start      ttl        later              visible
-        ExpiryCase{"JustPut", 0ns, 10s, 0ns, true},
-        ExpiryCase{"OneNanosecondBefore", 0ns, 10s, 10s - 1ns, true},
-        ExpiryCase{"AtExpiry", 0ns, 10s, 10s, false},
-        ExpiryCase{"AfterExpiry", 0ns, 10s, 1h, false},
-        ExpiryCase{"OneNanosecondTtl", 5s, 1ns, 1ns, false},
-        ExpiryCase{"NegativeClockOrigin", -1h, 10s, 10s - 1ns, true},
-        ExpiryCase{"ZeroTtlNeverExpires", 0ns, 0ns, 24h * 365, true},
-        ExpiryCase{"NegativeTtlNeverExpires", 0ns, -1s, 24h * 365, true},
-        ExpiryCase{"OverflowingTtlSaturatesToNever", 1h, kMaxTtl, 24h * 365, true}),
-    [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Cases, ShardedCacheExpiry,
+                         ::testing::Values(
+                             // name                      start      ttl        later              visible
+                             ExpiryCase{"JustPut", 0ns, 10s, 0ns, true},
+                             ExpiryCase{"OneNanosecondBefore", 0ns, 10s, 10s - 1ns, true},
+                             ExpiryCase{"AtExpiry", 0ns, 10s, 10s, false},
+                             ExpiryCase{"AfterExpiry", 0ns, 10s, 1h, false},
+                             ExpiryCase{"OneNanosecondTtl", 5s, 1ns, 1ns, false},
+                             ExpiryCase{"NegativeClockOrigin", -1h, 10s, 10s - 1ns, true},
+                             ExpiryCase{"ZeroTtlNeverExpires", 0ns, 0ns, 24h * 365, true},
+                             ExpiryCase{"NegativeTtlNeverExpires", 0ns, -1s, 24h * 365, true},
+                             ExpiryCase{"OverflowingTtlSaturatesToNever", 1h, kMaxTtl, 24h * 365, true}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 TEST(ShardedCacheExpiryErase, EraseOfAnExpiredEntryReturnsFalseAndCountsItAsExpired) {
   ManualClock clock;
@@ -333,7 +334,9 @@ struct BoundCase {
 };
 
 // Names the case in ctest's test list (gtest would print the struct's bytes).
-void PrintTo(const BoundCase& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const BoundCase& c, std::ostream* os) {
+  *os << c.name;
+}
 
 class ShardedCacheBound : public ::testing::TestWithParam<BoundCase> {};
 
@@ -380,25 +383,21 @@ TEST_P(ShardedCacheBound, SizeNeverExceedsMaxEntriesAndReachesItExactly) {
   EXPECT_EQ(cache.verify(), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Configurations, ShardedCacheBound,
-    ::testing::Values(
-        // name                 shards max    sample
-        BoundCase{"Unsharded", 1, 100, 16},
-        BoundCase{"DefaultShards", 16, 1'000, 16},
-        BoundCase{"NotAMultipleOfShards", 16, 1'003, 8},
-        BoundCase{"FewerEntriesThanShards", 16, 5, 16},
-        BoundCase{"OneEntry", 16, 1, 16},
-        BoundCase{"SampleOfOne", 4, 64, 1},
-        BoundCase{"SampleLargerThanShard", 8, 200, 64}),
-    [](const auto& param_info) { return std::string(param_info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Configurations, ShardedCacheBound,
+                         ::testing::Values(
+                             // name                 shards max    sample
+                             BoundCase{"Unsharded", 1, 100, 16}, BoundCase{"DefaultShards", 16, 1'000, 16},
+                             BoundCase{"NotAMultipleOfShards", 16, 1'003, 8},
+                             BoundCase{"FewerEntriesThanShards", 16, 5, 16}, BoundCase{"OneEntry", 16, 1, 16},
+                             BoundCase{"SampleOfOne", 4, 64, 1}, BoundCase{"SampleLargerThanShard", 8, 200, 64}),
+                         [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // --- The eviction rule -------------------------------------------------------------------
 
 struct EvictionCase {
   const char* name;
-  std::vector<nanoseconds> ttls;  // of keys 0, 1, ... put at time 0 (0 = never expires)
-  nanoseconds later;              // the clock moves this far before the extra put
+  std::vector<nanoseconds> ttls;   // of keys 0, 1, ... put at time 0 (0 = never expires)
+  nanoseconds later;               // the clock moves this far before the extra put
   std::set<std::uint64_t> may_go;  // the victim is one of these keys
   bool victim_expired;             // and counted as expired, not evicted
 };
@@ -407,15 +406,19 @@ TEST(ShardedCacheEviction, NewKeyAtQuotaRemovesTheSoonestExpiringEntry) {
   const nanoseconds never = kNoExpiry;
   for (const EvictionCase& c : {
            EvictionCase{"soonest ttl goes", {50s, 40s, 10s, 70s, never, 20s, 30s, 60s}, 0s, {2}, false},
-           EvictionCase{"never-expiring count as latest",
-                        {never, never, never, never, 5h, never, never, never}, 0s, {4}, false},
+           EvictionCase{
+               "never-expiring count as latest", {never, never, never, never, 5h, never, never, never}, 0s, {4}, false},
            EvictionCase{"all never-expiring: one of them goes",
-                        {never, never, never, never, never, never, never, never}, 0s,
-                        {0, 1, 2, 3, 4, 5, 6, 7}, false},
-           EvictionCase{"tied soonest: one of the tied goes", {9s, 3s, 9s, 3s, never, 9s, 9s, 9s}, 0s,
-                        {1, 3}, false},
+                        {never, never, never, never, never, never, never, never},
+                        0s,
+                        {0, 1, 2, 3, 4, 5, 6, 7},
+                        false},
+           EvictionCase{"tied soonest: one of the tied goes", {9s, 3s, 9s, 3s, never, 9s, 9s, 9s}, 0s, {1, 3}, false},
            EvictionCase{"expired entries are reclaimed before anything is evicted",
-                        {50s, 40s, 10s, 70s, never, 20s, 30s, 60s}, 15s, {2}, true},
+                        {50s, 40s, 10s, 70s, never, 20s, 30s, 60s},
+                        15s,
+                        {2},
+                        true},
        }) {
     ManualClock clock;
     // One shard, and a sample as large as the shard: the candidates are all its entries.
@@ -501,8 +504,7 @@ TEST(ShardedCacheOptions, InvalidOptionsThrowWithTheOptionNamed) {
       ShardedCache<std::uint64_t, int> cache(clock, c.options);
       ADD_FAILURE() << c.name << ": no exception";
     } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(c.message_mentions), std::string::npos)
-          << c.name << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find(c.message_mentions), std::string::npos) << c.name << ": " << e.what();
     }
   }
 }

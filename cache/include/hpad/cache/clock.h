@@ -17,8 +17,7 @@ class Clock {
 // A clock that moves only when told to. Thread-safe.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(std::chrono::nanoseconds start = std::chrono::nanoseconds{0})
-      : now_(start.count()) {}
+  explicit ManualClock(std::chrono::nanoseconds start = std::chrono::nanoseconds{0}) : now_(start.count()) {}
   std::chrono::nanoseconds now() const override {
     return std::chrono::nanoseconds{now_.load(std::memory_order_acquire)};
   }

@@ -28,9 +28,7 @@ struct Hash {
 template <>
 struct Hash<std::string> {
   using is_transparent = void;
-  std::uint64_t operator()(std::string_view key) const {
-    return mix64(std::hash<std::string_view>{}(key));
-  }
+  std::uint64_t operator()(std::string_view key) const { return mix64(std::hash<std::string_view>{}(key)); }
 };
 
 }  // namespace hpad::cache

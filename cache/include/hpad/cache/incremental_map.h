@@ -9,10 +9,14 @@
 // and 8 tophash bytes, one per slot. A key's 64-bit hash picks the bucket with its low B
 // bits; its top 8 bits are the tophash, a one-byte filter compared for all 8 slots at once
 // (SWAR) before any key is. A full bucket chains an overflow bucket, allocated on its own.
-// Unlike Go, the primary buckets' tophash bytes live in a dense array of their own (8 bytes
-// per bucket, 1/17 of the table for 8-byte keys and values), as a Swiss table keeps its
-// control bytes: a miss or an insert reads them from cache even when the slots, 17 times
-// larger, are far out of it; a hit then touches one slot. Overflow buckets carry their
+// Where the primary buckets' tophash bytes live depends on the slot size (kDenseTophash):
+//   slots of up to 16 bytes: in the bucket, before its slots, as in Go. The bucket is
+//     2.25 cache lines, so a hit mostly reads one or two lines;
+//   larger slots: in a dense array of their own (8 bytes per bucket), as a Swiss table
+//     keeps its control bytes apart. A bucket of 24-character strings is 5+ lines: a miss
+//     or an insert then reads 8 bytes from an array 1/40 of the table's size instead of a
+//     line of the bucket that the slot it wants is nowhere near.
+// docs/cache.md has the measurements behind the split. Overflow buckets always carry their
 // tophash beside their slots.
 //
 // Tophash values below kMinTopHash are slot states, and a real tophash below it is bumped
@@ -34,11 +38,10 @@
 //              compacts it. If the load is above 4.5 it doubles instead (see the bound).
 // Growth allocates the new array and keeps the old one; the old one is then evacuated,
 // bucket after bucket in index order, by every insert of a new key and every erase
-// (kEvacuationUnitsPerOp units of work each) and by migrate(). Overwrites move nothing. One unit is one bucket of the chain at the
-// evacuation cursor: the primary bucket first, then its overflow buckets one at a time, so
-// even a chain of a million colliding keys is moved 8 entries per unit. Evacuation of old
-// bucket i sends each entry to new bucket i (X) or, when doubling, i + 2^oldB (Y) by the
-// hash bit that the extra B bit adds.
+// (kEvacuationUnitsPerOp units of work each) and by migrate(). Overwrites move nothing. One unit is one bucket of the
+// chain at the evacuation cursor: the primary bucket first, then its overflow buckets one at a time, so even a chain of
+// a million colliding keys is moved 8 entries per unit. Evacuation of old bucket i sends each entry to new bucket i (X)
+// or, when doubling, i + 2^oldB (Y) by the hash bit that the extra B bit adds.
 //
 // Where a key lives during growth. With old bucket ob = hash & oldmask and the cursor c:
 //   ob <  c   the key is in the new table (its old bucket is gone);
@@ -119,17 +122,17 @@ inline const char* to_string(GrowthKind kind) {
 
 struct MapStats {
   std::size_t size = 0;
-  unsigned log2_buckets = 0;           // B
-  std::size_t buckets = 0;             // 2^B (the new table's, while growing)
-  std::size_t overflow_buckets = 0;    // in both tables
-  double load_factor = 0;              // entries per bucket (growth doubles above 6.5)
+  unsigned log2_buckets = 0;         // B
+  std::size_t buckets = 0;           // 2^B (the new table's, while growing)
+  std::size_t overflow_buckets = 0;  // in both tables
+  double load_factor = 0;            // entries per bucket (growth doubles above 6.5)
   GrowthKind growing = GrowthKind::kNone;
-  std::size_t old_buckets = 0;         // 2^oldB while growing, else 0
-  std::size_t evacuated_buckets = 0;   // old buckets fully moved, while growing
-  std::uint64_t doublings = 0;         // growths so far, by kind
+  std::size_t old_buckets = 0;        // 2^oldB while growing, else 0
+  std::size_t evacuated_buckets = 0;  // old buckets fully moved, while growing
+  std::uint64_t doublings = 0;        // growths so far, by kind
   std::uint64_t same_size_growths = 0;
-  std::size_t max_moved_per_op = 0;    // most entries one insert or erase has moved
-  std::size_t bytes = 0;               // bucket arrays (mapped) + overflow buckets
+  std::size_t max_moved_per_op = 0;  // most entries one insert or erase has moved
+  std::size_t bytes = 0;             // bucket arrays (mapped) + overflow buckets
 };
 
 namespace detail {
@@ -173,7 +176,9 @@ inline std::uint64_t full_bytes(std::uint64_t word) {
   const std::uint64_t small = zero_bytes(word & ~(kLowBits * 3));
   return ~(small & ~bytes_equal_to(word, 3)) & kHighBits;
 }
-inline int slot_of(std::uint64_t mask) { return std::countr_zero(mask) >> 3; }
+inline int slot_of(std::uint64_t mask) {
+  return std::countr_zero(mask) >> 3;
+}
 
 inline std::uint64_t reverse_bits(std::uint64_t v) {
   v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
@@ -192,8 +197,7 @@ inline std::uint64_t next_scan_cursor(std::uint64_t cursor, std::uint64_t mask) 
 
 }  // namespace detail
 
-template <class K, class V, class HashFn = Hash<K>, class Eq = std::equal_to<>,
-          class Memory = SystemMemory>
+template <class K, class V, class HashFn = Hash<K>, class Eq = std::equal_to<>, class Memory = SystemMemory>
 class IncrementalMap {
   static_assert(std::is_nothrow_move_constructible_v<K> && std::is_nothrow_move_constructible_v<V>,
                 "evacuation moves entries and must not fail half-way");
@@ -205,8 +209,9 @@ class IncrementalMap {
 
   struct OverflowBucket;
 
-  // A bucket's slots and its overflow link. Its 8 tophash bytes live elsewhere: in the
-  // table's dense tophash array for a primary bucket, beside it in an OverflowBucket.
+  // A bucket's slots and its overflow link. Its 8 tophash bytes live beside it in an
+  // OverflowBucket (also the primary bucket, unless kDenseTophash), or in the table's dense
+  // tophash array.
   struct Bucket {
     OverflowBucket* overflow;
     alignas(Slot) unsigned char storage[detail::kSlotsPerBucket * sizeof(Slot)];
@@ -220,6 +225,11 @@ class IncrementalMap {
     std::uint8_t tophash[detail::kSlotsPerBucket];
     Bucket bucket;
   };
+  static_assert(std::is_trivially_default_constructible_v<OverflowBucket>, "zeroed memory is a bucket");
+
+  static constexpr bool kDenseTophash = sizeof(Slot) > 16;
+  // Bytes of the primary array per bucket.
+  static constexpr std::size_t kPrimaryBytes = kDenseTophash ? sizeof(Bucket) : sizeof(OverflowBucket);
 
   // One bucket of a chain, wherever its parts live. Null at the end of a chain.
   struct Ref {
@@ -247,8 +257,8 @@ class IncrementalMap {
   // teardown); 512 KiB keeps each release near 150 us, below the 200 us worst-insert goal,
   // while keeping releases rare enough (one per ~3,800 buckets) to stay out of p99.9.
   static constexpr std::size_t kReleaseSliceBytes = std::size_t{1} << 19;
-  // Bytes one bucket costs in the arrays: its body plus its 8 tophash bytes.
-  static constexpr std::size_t kBucketBytes = sizeof(Bucket) + detail::kSlotsPerBucket;
+  // Bytes one bucket costs in the arrays: its slots, its link and its 8 tophash bytes.
+  static constexpr std::size_t kBucketBytes = kPrimaryBytes + (kDenseTophash ? detail::kSlotsPerBucket : 0);
 
   IncrementalMap() = default;
   // Sizes the table for `expected_entries` up front (no growth until it is exceeded).
@@ -478,10 +488,16 @@ class IncrementalMap {
   std::size_t mask() const { return bucket_count() - 1; }
   std::size_t old_bucket_count() const { return std::size_t{1} << old_B_; }
   std::size_t old_mask() const { return old_bucket_count() - 1; }
-  Ref new_head(std::size_t j) const { return Ref{tophash_ + j * detail::kSlotsPerBucket, buckets_ + j}; }
-  Ref old_head(std::size_t ob) const {
-    return Ref{old_tophash_ + ob * detail::kSlotsPerBucket, old_buckets_ + ob};
+  static Ref head_of(std::uint8_t* tophash, unsigned char* primary, std::size_t j) {
+    if constexpr (kDenseTophash) {
+      return Ref{tophash + j * detail::kSlotsPerBucket, reinterpret_cast<Bucket*>(primary) + j};
+    } else {
+      auto* b = reinterpret_cast<OverflowBucket*>(primary) + j;
+      return Ref{b->tophash, &b->bucket};
+    }
   }
+  Ref new_head(std::size_t j) const { return head_of(tophash_, buckets_, j); }
+  Ref old_head(std::size_t ob) const { return head_of(old_tophash_, old_buckets_, ob); }
 
   static bool over_load(std::size_t count, std::size_t buckets) {
     // Go's overLoadFactor: count > 8 && count > 6.5 · buckets (13 · (buckets / 2)).
@@ -500,14 +516,24 @@ class IncrementalMap {
     return GrowthKind::kNone;
   }
 
-  static void allocate_table(std::uint8_t log2_buckets, std::uint8_t*& tophash, Bucket*& buckets) {
+  static void allocate_table(std::uint8_t log2_buckets, std::uint8_t*& tophash, unsigned char*& primary) {
     const std::size_t n = std::size_t{1} << log2_buckets;
-    tophash = static_cast<std::uint8_t*>(Memory::allocate_zeroed(n * detail::kSlotsPerBucket));
-    try {
-      buckets = static_cast<Bucket*>(Memory::allocate_zeroed(n * sizeof(Bucket)));
-    } catch (...) {
-      Memory::release_zeroed(tophash, n * detail::kSlotsPerBucket, 0, n * detail::kSlotsPerBucket);
-      throw;
+    primary = static_cast<unsigned char*>(Memory::allocate_zeroed(n * kPrimaryBytes));
+    tophash = nullptr;
+    if constexpr (kDenseTophash) {
+      try {
+        tophash = static_cast<std::uint8_t*>(Memory::allocate_zeroed(n * detail::kSlotsPerBucket));
+      } catch (...) {
+        Memory::release_zeroed(primary, n * kPrimaryBytes, 0, n * kPrimaryBytes);
+        throw;
+      }
+    }
+  }
+
+  // Returns [from, to) of a dense tophash array (there is none unless kDenseTophash).
+  static void release_tophash(std::uint8_t* tophash, std::size_t total, std::size_t from, std::size_t to) {
+    if constexpr (kDenseTophash) {
+      Memory::release_zeroed(tophash, total, from, to);
     }
   }
 
@@ -689,7 +715,7 @@ class IncrementalMap {
   void start_growth(GrowthKind kind) {
     const std::uint8_t new_B = kind == GrowthKind::kDoubling ? static_cast<std::uint8_t>(B_ + 1) : B_;
     std::uint8_t* fresh_tophash = nullptr;
-    Bucket* fresh = nullptr;
+    unsigned char* fresh = nullptr;
     allocate_table(new_B, fresh_tophash, fresh);
     old_tophash_ = tophash_;
     old_buckets_ = buckets_;
@@ -787,11 +813,11 @@ class IncrementalMap {
   void advance_cursor() {
     ++evacuated_;
     cursor_started_ = false;
-    const std::size_t total = old_bucket_count() * sizeof(Bucket);
+    const std::size_t total = old_bucket_count() * kPrimaryBytes;
     const std::size_t total_tophash = old_bucket_count() * detail::kSlotsPerBucket;
     if (evacuated_ == old_bucket_count()) {
       Memory::release_zeroed(old_buckets_, total, released_, total);
-      Memory::release_zeroed(old_tophash_, total_tophash, released_tophash_, total_tophash);
+      release_tophash(old_tophash_, total_tophash, released_tophash_, total_tophash);
       old_buckets_ = nullptr;
       old_tophash_ = nullptr;
       released_ = released_tophash_ = 0;
@@ -799,14 +825,14 @@ class IncrementalMap {
       dest_x_ = dest_y_ = Ref{};
       return;
     }
-    const std::size_t done = evacuated_ * sizeof(Bucket);
+    const std::size_t done = evacuated_ * kPrimaryBytes;
     if (done - released_ >= kReleaseSliceBytes) {
       Memory::release_zeroed(old_buckets_, total, released_, done);
       released_ = done;
     }
     const std::size_t done_tophash = evacuated_ * detail::kSlotsPerBucket;
-    if (done_tophash - released_tophash_ >= kReleaseSliceBytes) {
-      Memory::release_zeroed(old_tophash_, total_tophash, released_tophash_, done_tophash);
+    if (kDenseTophash && done_tophash - released_tophash_ >= kReleaseSliceBytes) {
+      release_tophash(old_tophash_, total_tophash, released_tophash_, done_tophash);
       released_tophash_ = done_tophash;
     }
   }
@@ -866,10 +892,10 @@ class IncrementalMap {
       for (std::size_t ob = evacuated_; ob < old_bucket_count(); ++ob) {
         destroy_chain(old_head(ob));
       }
-      const std::size_t total = old_bucket_count() * sizeof(Bucket);
+      const std::size_t total = old_bucket_count() * kPrimaryBytes;
       const std::size_t total_tophash = old_bucket_count() * detail::kSlotsPerBucket;
       Memory::release_zeroed(old_buckets_, total, released_, total);
-      Memory::release_zeroed(old_tophash_, total_tophash, released_tophash_, total_tophash);
+      release_tophash(old_tophash_, total_tophash, released_tophash_, total_tophash);
       // New buckets of old buckets above the cursor were never touched: skip their pages.
       for (std::size_t j = 0; j < bucket_count(); ++j) {
         if ((j & old_mask()) <= evacuated_) {
@@ -881,9 +907,9 @@ class IncrementalMap {
         destroy_chain(new_head(j));
       }
     }
-    Memory::release_zeroed(buckets_, bucket_count() * sizeof(Bucket), 0, bucket_count() * sizeof(Bucket));
+    Memory::release_zeroed(buckets_, bucket_count() * kPrimaryBytes, 0, bucket_count() * kPrimaryBytes);
     const std::size_t total_tophash = bucket_count() * detail::kSlotsPerBucket;
-    Memory::release_zeroed(tophash_, total_tophash, 0, total_tophash);
+    release_tophash(tophash_, total_tophash, 0, total_tophash);
     buckets_ = nullptr;
     tophash_ = nullptr;
   }
@@ -913,21 +939,20 @@ class IncrementalMap {
     swap(cursor_started_, o.cursor_started_);
   }
 
-  std::uint8_t* tophash_ = nullptr;      // 8 bytes per bucket of buckets_, dense: a probe
-                                         // reads 8 bytes from an array 1/17 of the table's size
-  Bucket* buckets_ = nullptr;            // 2^B_ buckets; null until the first insert
-  std::uint8_t* old_tophash_ = nullptr;  // non-null iff growing, as old_buckets_
-  Bucket* old_buckets_ = nullptr;        // non-null iff growing; [0, evacuated_) may be unmapped
-  Ref dest_x_;                           // where the cursor bucket's entries go: a bucket on
-  Ref dest_y_;                           // new chain X (and Y when doubling); while started
+  std::uint8_t* tophash_ = nullptr;       // the dense tophash array (kDenseTophash only)
+  unsigned char* buckets_ = nullptr;      // 2^B_ primary buckets; null until the first insert
+  std::uint8_t* old_tophash_ = nullptr;   // as tophash_, for old_buckets_
+  unsigned char* old_buckets_ = nullptr;  // non-null iff growing; [0, evacuated_) may be unmapped
+  Ref dest_x_;                            // where the cursor bucket's entries go: a bucket on
+  Ref dest_y_;                            // new chain X (and Y when doubling); while started
   std::size_t size_ = 0;
-  std::size_t overflow_ = 0;         // overflow buckets chained off buckets_
-  std::size_t old_overflow_ = 0;     // overflow buckets chained off old_buckets_
-  std::size_t evacuated_ = 0;        // the cursor: old buckets below it are fully moved
-  std::size_t released_ = 0;         // bytes of the old bucket array already returned
-  std::size_t released_tophash_ = 0; // bytes of the old tophash array already returned
-  std::size_t ops_in_growth_ = 0;    // inserts and erases since the growth started
-  std::uint64_t version_ = 0;        // changes whenever an entry is added, removed or moved
+  std::size_t overflow_ = 0;          // overflow buckets chained off buckets_
+  std::size_t old_overflow_ = 0;      // overflow buckets chained off old_buckets_
+  std::size_t evacuated_ = 0;         // the cursor: old buckets below it are fully moved
+  std::size_t released_ = 0;          // bytes of the old bucket array already returned
+  std::size_t released_tophash_ = 0;  // bytes of the old tophash array already returned
+  std::size_t ops_in_growth_ = 0;     // inserts and erases since the growth started
+  std::uint64_t version_ = 0;         // changes whenever an entry is added, removed or moved
   std::uint64_t doublings_ = 0;
   std::uint64_t same_size_growths_ = 0;
   std::size_t max_moved_per_op_ = 0;

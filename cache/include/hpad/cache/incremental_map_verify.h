@@ -19,8 +19,7 @@ std::string IncrementalMap<K, V, HashFn, Eq, Memory>::verify() const {
   std::size_t counted_old_overflow = 0;
 
   // One chain: states, tophash, home bucket, the kEmptyRest rule.
-  auto check_chain = [&](Ref head, bool in_old, std::size_t index,
-                         std::size_t& overflow_count) -> std::string {
+  auto check_chain = [&](Ref head, bool in_old, std::size_t index, std::size_t& overflow_count) -> std::string {
     const std::string where = std::string(in_old ? "old" : "new") + " bucket " + to_string(index);
     const bool evacuated_head = in_old && index == evacuated_ && cursor_started_;
     bool rest = false;

@@ -82,12 +82,12 @@ struct CacheOptions {
 struct CacheStats {
   std::size_t shards = 0;
   std::uint64_t hits = 0;
-  std::uint64_t misses = 0;    // includes reads that found an expired entry
-  std::uint64_t expired = 0;   // expired entries removed: by reclaim, get, erase or as victims
-  std::uint64_t evicted = 0;   // live entries removed to keep a shard within its quota
-  std::uint64_t inserts = 0;   // puts of a key that the shard did not hold
-  std::uint64_t erases = 0;    // erase() calls that removed a live entry
-  std::size_t entries = 0;     // entries held, expired-but-not-reclaimed included
+  std::uint64_t misses = 0;   // includes reads that found an expired entry
+  std::uint64_t expired = 0;  // expired entries removed: by reclaim, get, erase or as victims
+  std::uint64_t evicted = 0;  // live entries removed to keep a shard within its quota
+  std::uint64_t inserts = 0;  // puts of a key that the shard did not hold
+  std::uint64_t erases = 0;   // erase() calls that removed a live entry
+  std::size_t entries = 0;    // entries held, expired-but-not-reclaimed included
   // The shards' maps, added up (MapStats of each).
   std::size_t buckets = 0;
   std::size_t overflow_buckets = 0;
@@ -257,9 +257,8 @@ class ShardedCache {
                std::to_string(shard.quota);
       }
       std::size_t misplaced = 0;
-      shard.map.for_each([&](const K& key, const Entry&) {
-        misplaced += shard_index(key) != i ? std::size_t{1} : std::size_t{0};
-      });
+      shard.map.for_each(
+          [&](const K& key, const Entry&) { misplaced += shard_index(key) != i ? std::size_t{1} : std::size_t{0}; });
       if (misplaced != 0) {
         return where + std::to_string(misplaced) + " keys belong to another shard";
       }
@@ -271,9 +270,7 @@ class ShardedCache {
   std::size_t shard_count() const { return shard_count_; }
 
   // Shard i's share of max_entries; 0 when the cache is unbounded.
-  std::size_t shard_quota(std::size_t i) const {
-    return shards_[i].quota == kUnbounded ? 0 : shards_[i].quota;
-  }
+  std::size_t shard_quota(std::size_t i) const { return shards_[i].quota == kUnbounded ? 0 : shards_[i].quota; }
 
  private:
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
@@ -294,9 +291,9 @@ class ShardedCache {
   struct alignas(64) Shard {
     mutable std::mutex mutex;
     Map map;
-    std::uint64_t cursor = 0;    // the reclaimer's and evictor's persistent scan cursor
+    std::uint64_t cursor = 0;  // the reclaimer's and evictor's persistent scan cursor
     std::size_t quota = kUnbounded;
-    std::vector<K> doomed;       // scratch for the reclaim step, kept to reuse its capacity
+    std::vector<K> doomed;  // scratch for the reclaim step, kept to reuse its capacity
     std::uint64_t hits = 0;
     std::uint64_t misses = 0;
     std::uint64_t expired = 0;
