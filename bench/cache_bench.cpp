@@ -34,9 +34,7 @@ struct CountingAllocator {
   CountingAllocator() = default;
   template <class U>
   CountingAllocator(const CountingAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
-  T* allocate(std::size_t n) {
-    return static_cast<T*>(CountingMemory::allocate(n * sizeof(T), alignof(T)));
-  }
+  T* allocate(std::size_t n) { return static_cast<T*>(CountingMemory::allocate(n * sizeof(T), alignof(T))); }
   void deallocate(T* p, std::size_t n) { CountingMemory::deallocate(p, n * sizeof(T), alignof(T)); }
   template <class U>
   bool operator==(const CountingAllocator<U>&) const {
@@ -81,7 +79,8 @@ double tsc_per_ns() {
   }
   const auto t1 = std::chrono::steady_clock::now();
   const std::uint64_t c1 = __rdtsc();
-  return static_cast<double>(c1 - c0) / static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+  return static_cast<double>(c1 - c0) /
+         static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
 }
 
 std::size_t resident_bytes() {
@@ -229,7 +228,9 @@ double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
 }
-double minimum(const std::vector<double>& v) { return v.empty() ? 0 : *std::min_element(v.begin(), v.end()); }
+double minimum(const std::vector<double>& v) {
+  return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
+}
 
 struct Series {
   std::map<std::string, std::vector<double>> by_metric;
@@ -378,10 +379,13 @@ int main(int argc, char** argv) {
   }
 
   nlohmann::json json;
-  json["config"] = {{"u64_keys", u64_count}, {"string_keys", string_count}, {"runs", runs},
+  json["config"] = {{"u64_keys", u64_count},
+                    {"string_keys", string_count},
+                    {"runs", runs},
                     {"summary", "median over runs; max_ns is the minimum over runs of each run's maximum"}};
-  const char* metrics[] = {"insert_ns", "hit_ns", "miss_ns", "erase_ns", "p50_ns", "p99_ns", "p99.9_ns",
-                           "p99.99_ns", "max_ns", "bytes_per_entry", "growth_peak_ratio", "growth_resident_peak_ratio"};
+  const char* metrics[] = {"insert_ns", "hit_ns",          "miss_ns",           "erase_ns",
+                           "p50_ns",    "p99_ns",          "p99.9_ns",          "p99.99_ns",
+                           "max_ns",    "bytes_per_entry", "growth_peak_ratio", "growth_resident_peak_ratio"};
   for (const auto& [workload, by_container] : results) {
     std::printf("\n%s keys (%zu)\n", workload.c_str(), workload == "u64" ? u64_count : string_count);
     std::printf("%-28s %16s %20s %20s %10s %10s\n", "metric", "IncrementalMap", "absl::flat_hash_map",
@@ -413,13 +417,16 @@ int main(int argc, char** argv) {
   for (const char* metric : {"insert_ns", "hit_ns", "miss_ns", "erase_ns"}) {
     for (const char* workload : {"u64", "string"}) {
       const auto& by_container = results.at(workload);
-      const double ratio = by_container.at(kContainers[0]).summary(metric) / by_container.at(kContainers[2]).summary(metric);
+      const double ratio =
+          by_container.at(kContainers[0]).summary(metric) / by_container.at(kContainers[2]).summary(metric);
       const bool met = ratio < 1.0;
       missed += met ? 0 : 1;
-      std::printf("  %-6s %-44s %12.3f  %s\n", workload, (std::string(metric) + " faster than std::unordered_map").c_str(),
-                  ratio, met ? "met" : "MISSED");
-      json["goals"].push_back({{"workload", workload}, {"goal", std::string(metric) + " < std::unordered_map"},
-                               {"value", ratio}, {"met", met}});
+      std::printf("  %-6s %-44s %12.3f  %s\n", workload,
+                  (std::string(metric) + " faster than std::unordered_map").c_str(), ratio, met ? "met" : "MISSED");
+      json["goals"].push_back({{"workload", workload},
+                               {"goal", std::string(metric) + " < std::unordered_map"},
+                               {"value", ratio},
+                               {"met", met}});
     }
   }
   std::ofstream(json_path) << json.dump(2) << "\n";

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <ostream>
 #include <random>
 #include <set>
 #include <string>
@@ -52,6 +53,11 @@ struct Workload {
   std::uint64_t key_range;  // keys are drawn from [0, key_range)
   std::size_t verify_every;
 };
+
+// Names the case in ctest's list (gtest would print the struct's bytes).
+void PrintTo(const Workload& w, std::ostream* os) {
+  *os << w.name;
+}
 
 // Phase 1 grows the table, phase 2 erases most of it (overflow buckets stay behind), phase 3
 // churns: growth of both kinds happens at many different points.
