@@ -232,21 +232,28 @@ double minimum(const std::vector<double>& v) {
   return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
 }
 
+// Every figure of a run, by the name it has in the table and the JSON.
+constexpr std::pair<const char*, double RunFigures::*> kMetrics[] = {
+    {"insert_ns", &RunFigures::insert_ns},
+    {"hit_ns", &RunFigures::hit_ns},
+    {"miss_ns", &RunFigures::miss_ns},
+    {"erase_ns", &RunFigures::erase_ns},
+    {"p50_ns", &RunFigures::p50_ns},
+    {"p99_ns", &RunFigures::p99_ns},
+    {"p99.9_ns", &RunFigures::p999_ns},
+    {"p99.99_ns", &RunFigures::p9999_ns},
+    {"max_ns", &RunFigures::max_ns},
+    {"bytes_per_entry", &RunFigures::bytes_per_entry},
+    {"growth_peak_ratio", &RunFigures::growth_peak_ratio},
+    {"growth_resident_peak_ratio", &RunFigures::growth_resident_peak_ratio},
+};
+
 struct Series {
   std::map<std::string, std::vector<double>> by_metric;
   void add(const RunFigures& f) {
-    by_metric["insert_ns"].push_back(f.insert_ns);
-    by_metric["hit_ns"].push_back(f.hit_ns);
-    by_metric["miss_ns"].push_back(f.miss_ns);
-    by_metric["erase_ns"].push_back(f.erase_ns);
-    by_metric["p50_ns"].push_back(f.p50_ns);
-    by_metric["p99_ns"].push_back(f.p99_ns);
-    by_metric["p99.9_ns"].push_back(f.p999_ns);
-    by_metric["p99.99_ns"].push_back(f.p9999_ns);
-    by_metric["max_ns"].push_back(f.max_ns);
-    by_metric["bytes_per_entry"].push_back(f.bytes_per_entry);
-    by_metric["growth_peak_ratio"].push_back(f.growth_peak_ratio);
-    by_metric["growth_resident_peak_ratio"].push_back(f.growth_resident_peak_ratio);
+    for (const auto& [name, member] : kMetrics) {
+      by_metric[name].push_back(f.*member);
+    }
   }
   // The worst insert is summarised as the minimum over runs of each run's maximum (issue #2);
   // everything else as the median over runs.
@@ -383,14 +390,11 @@ int main(int argc, char** argv) {
                     {"string_keys", string_count},
                     {"runs", runs},
                     {"summary", "median over runs; max_ns is the minimum over runs of each run's maximum"}};
-  const char* metrics[] = {"insert_ns", "hit_ns",          "miss_ns",           "erase_ns",
-                           "p50_ns",    "p99_ns",          "p99.9_ns",          "p99.99_ns",
-                           "max_ns",    "bytes_per_entry", "growth_peak_ratio", "growth_resident_peak_ratio"};
   for (const auto& [workload, by_container] : results) {
     std::printf("\n%s keys (%zu)\n", workload.c_str(), workload == "u64" ? u64_count : string_count);
     std::printf("%-28s %16s %20s %20s %10s %10s\n", "metric", "IncrementalMap", "absl::flat_hash_map",
                 "std::unordered_map", "vs absl", "vs std");
-    for (const char* metric : metrics) {
+    for (const auto& [metric, member] : kMetrics) {
       const double ours = by_container.at(kContainers[0]).summary(metric);
       const double absl_v = by_container.at(kContainers[1]).summary(metric);
       const double std_v = by_container.at(kContainers[2]).summary(metric);

@@ -398,55 +398,42 @@ TEST(IncrementalMapLifetime, EveryConstructedEntryIsDestroyedExactlyOnce) {
 
 // --- Memory ------------------------------------------------------------------------------
 
-TEST(IncrementalMapMemory, OldArrayIsReleasedInSlicesAndNothingLeaks) {
-  using Map = IncrementalMap<std::uint64_t, std::uint64_t, Hash<std::uint64_t>, std::equal_to<>, CountingMemory>;
+// Grows a map until a growth of an old array of several slices is under way, finishes it
+// with inserts, and checks that the old array went back slice by slice, that stats().bytes
+// accounts for every byte the table holds, and that nothing is left after destruction.
+template <class Key>
+void expect_released_in_slices_without_leaks() {
+  using Map = IncrementalMap<Key, std::uint64_t, Hash<Key>, std::equal_to<>, CountingMemory>;
   const std::size_t base = CountingMemory::live_bytes.load();
   {
     Map map;
     std::uint64_t k = 0;
-    // Grow until a growth of an old array of several slices is under way.
     while (!map.growing() || map.stats().old_buckets * Map::kBucketBytes < 4 * Map::kReleaseSliceBytes) {
-      map.insert_or_assign(k, k);
+      map.insert_or_assign(make_key<Key>(k), k);
       ++k;
     }
     const std::size_t releases_before = CountingMemory::release_calls.load();
     while (map.growing()) {
-      map.insert_or_assign(k, k);
+      map.insert_or_assign(make_key<Key>(k), k);
       ++k;
     }
     EXPECT_GE(CountingMemory::release_calls.load() - releases_before, 4u)
         << "one release per slice, not one at the end";
-    EXPECT_EQ(CountingMemory::live_bytes.load() - base, map.stats().bytes)
-        << "stats().bytes accounts for every byte the table holds";
+    EXPECT_EQ(map.verify(), "");
+    EXPECT_EQ(CountingMemory::live_bytes.load() - base, map.stats().bytes);
+    for (std::uint64_t i = 0; i < k; i += 97) {
+      ASSERT_NE(map.find(make_key<Key>(i)), nullptr);
+    }
   }
   EXPECT_EQ(CountingMemory::live_bytes.load(), base);
 }
 
-TEST(IncrementalMapMemory, DenseTophashLayoutReleasesBothArraysAndNothingLeaks) {
-  // 24-character string keys make 40-byte slots: the tophash bytes live in their own array,
-  // which is released in slices beside the slots.
-  using Map = IncrementalMap<std::string, std::uint64_t, Hash<std::string>, std::equal_to<>, CountingMemory>;
-  const std::size_t base = CountingMemory::live_bytes.load();
-  {
-    Map map;
-    std::uint64_t k = 0;
-    while (!map.growing() || map.stats().old_buckets * Map::kBucketBytes < 4 * Map::kReleaseSliceBytes) {
-      map.insert_or_assign(string_key(k), k);
-      ++k;
-    }
-    const std::size_t releases_before = CountingMemory::release_calls.load();
-    while (map.growing()) {
-      map.insert_or_assign(string_key(k), k);
-      ++k;
-    }
-    EXPECT_GE(CountingMemory::release_calls.load() - releases_before, 4u);
-    EXPECT_EQ(map.verify(), "");
-    EXPECT_EQ(CountingMemory::live_bytes.load() - base, map.stats().bytes);
-    for (std::uint64_t i = 0; i < k; i += 97) {
-      ASSERT_NE(map.find(string_key(i)), nullptr);
-    }
-  }
-  EXPECT_EQ(CountingMemory::live_bytes.load(), base);
+TEST(IncrementalMapMemory, InlineTophashLayoutReleasesTheOldArrayInSlicesAndNothingLeaks) {
+  expect_released_in_slices_without_leaks<std::uint64_t>();  // 16-byte slots: tophash in the bucket
+}
+
+TEST(IncrementalMapMemory, DenseTophashLayoutReleasesBothArraysInSlicesAndNothingLeaks) {
+  expect_released_in_slices_without_leaks<std::string>();  // 40-byte slots: tophash array apart
 }
 
 TEST(IncrementalMapMemory, PresizedMapDoesNotGrowUntilExceeded) {
