@@ -56,16 +56,21 @@
 //
 // The bound. A growth starts only when none is in progress, and finishes within
 // 2 · 2^oldB inserts and erases: each does 2 units; the units to do are 2^oldB primary
-// buckets plus the old overflow buckets, at most 2^oldB when the growth starts (the
-// trigger fires as soon as there are that many) plus at most one added per insert during
-// the growth (k ops must do 2^oldB + 2^oldB + k units, at 2 per op: k ≤ 2 · 2^oldB).
+// buckets plus the old overflow buckets, at most 2^oldB when the growth starts, plus at
+// most one added per insert during the growth (k ops must do 2^oldB + 2^oldB + k units, at
+// 2 per op: k ≤ 2 · 2^oldB). Why at most 2^oldB at the start: between growths the trigger
+// fires as soon as there are that many. During a growth overflow buckets are added to the
+// new table unchecked, but each one exists because the bucket before it received 8
+// entries during this growth, so a growth that ends with n entries leaves at most n / 8 of
+// them: below 2^B at any load ≤ 6.5, so the next growth, too, starts below its trigger.
 // Hence a doubling that starts at load 6.5 ends at load ≤ (6.5 + 2) / 2 = 4.25, and a
 // same-size growth that starts at load ≤ 4.5 ends at ≤ 6.5: no growth is ever needed
 // before the current one is done. verify() checks the bound.
 //
 // Work per operation. An insert or erase moves at most kMaxMovedPerOp = 16 entries
-// (2 units of 8 slots), releases at most one slice (kReleaseSliceBytes) of each old array
-// and frees at most two overflow buckets. The new array is allocated lazily-zeroed (mmap),
+// (2 units of 8 slots), releases at most two slices' worth (kReleaseSliceBytes) of each old
+// array (one as the cursor crosses a slice, the tail when the growth ends) and frees at
+// most two overflow buckets. The new array is allocated lazily-zeroed (mmap),
 // never touched in one go. Lookups move nothing. Lookups, inserts and erases walk one
 // chain: O(1) with a good hash, O(chain) when keys collide. Stats record the most entries
 // any insert or erase moved.
@@ -78,7 +83,7 @@
 // to change between its steps. for_each() is a whole scan with no changes allowed.
 //
 // Invariants (checked by verify()):
-//   - growing() iff old_buckets_ != nullptr; 0 ≤ evacuated_ ≤ 2^oldB while growing;
+//   - growing() iff old_buckets_ != nullptr; 0 ≤ evacuated_ < 2^oldB while growing;
 //   - old buckets below the cursor are evacuated and may be unmapped: never read them;
 //   - the new buckets of an old bucket above the cursor are all-zero (empty, no overflow);
 //   - kEvacuated appears only in the cursor's primary bucket, and only once started;
@@ -176,6 +181,7 @@ inline std::uint64_t full_bytes(std::uint64_t word) {
   const std::uint64_t small = zero_bytes(word & ~(kLowBits * 3));
   return ~(small & ~bytes_equal_to(word, 3)) & kHighBits;
 }
+static_assert(std::endian::native == std::endian::little, "slot_of reads the SWAR masks little-endian");
 inline int slot_of(std::uint64_t mask) {
   return std::countr_zero(mask) >> 3;
 }
@@ -255,7 +261,7 @@ class IncrementalMap {
       static_cast<std::size_t>(kEvacuationUnitsPerOp) * detail::kSlotsPerBucket;
   // Releasing a slice costs about 0.5 us per page on the machines we measured (page-table
   // teardown); 512 KiB keeps each release near 150 us, below the 200 us worst-insert goal,
-  // while keeping releases rare enough (one per ~3,800 buckets) to stay out of p99.9.
+  // while keeping releases rare enough (one per ~3,600 buckets of 144 bytes) to stay out of p99.9.
   static constexpr std::size_t kReleaseSliceBytes = std::size_t{1} << 19;
   // Bytes one bucket costs in the arrays: its slots, its link and its 8 tophash bytes.
   static constexpr std::size_t kBucketBytes = kPrimaryBytes + (kDenseTophash ? detail::kSlotsPerBucket : 0);
@@ -267,8 +273,7 @@ class IncrementalMap {
     while (over_load(expected_entries, std::size_t{1} << b)) {
       ++b;
     }
-    allocate_table(b, tophash_, buckets_);
-    B_ = b;
+    allocate_table(b);
   }
   IncrementalMap(const IncrementalMap&) = delete;
   IncrementalMap& operator=(const IncrementalMap&) = delete;
@@ -302,27 +307,33 @@ class IncrementalMap {
 
   // Inserts key → V(args...) unless the key is present. Returns the value and whether it
   // was inserted. `key` may refer to a key stored in this map: nothing moves before it has
-  // been compared, and only a new key (which cannot be one of ours) moves entries.
+  // been compared, and only a new key (which cannot be one of ours) moves entries. `args`
+  // must not refer into this map: evacuation may move that entry before V is built.
   template <class KK, class... Args>
   std::pair<V*, bool> try_emplace(KK&& key, Args&&... args) {
     const std::uint64_t hash = hash_(key);
     if (buckets_ == nullptr) {
-      allocate_table(0, tophash_, buckets_);
+      allocate_table(0);
     }
     Placement at = locate(key, hash);
     if (at.found != nullptr) {
       return {&at.found->value, false};
     }
     std::size_t moved = 0;
+    bool tables_changed = false;
     if (growing()) {
       moved = evacuate(kEvacuationUnitsPerOp);
+      tables_changed = true;
     } else if (const auto kind = growth_needed(size_ + 1); kind != GrowthKind::kNone) {
       start_growth(kind);
       moved = evacuate(kEvacuationUnitsPerOp);
+      tables_changed = true;
     }
     note_op(moved);
-    if (moved != 0 || growing()) {
-      at = locate(key, hash);  // the tables changed under the placement
+    if (tables_changed) {
+      // Even when nothing moved: the growth may have ended, releasing the old bucket that
+      // the placement pointed into.
+      at = locate(key, hash);
     }
     Slot* s = place(at, hash, std::forward<KK>(key), std::forward<Args>(args)...);
     return {&s->value, true};
@@ -339,7 +350,8 @@ class IncrementalMap {
   }
 
   // Erases the key if present. `key` may refer to the stored key itself: evacuation, which
-  // moves entries, runs only after the erase.
+  // moves entries, runs only after the erase. Evacuation may allocate an overflow bucket: a
+  // std::bad_alloc from it leaves the key erased and the table valid (the unit is redone).
   template <class Q>
   bool erase(const Q& key) {
     if (size_ == 0) {
@@ -516,7 +528,17 @@ class IncrementalMap {
     return GrowthKind::kNone;
   }
 
-  static void allocate_table(std::uint8_t log2_buckets, std::uint8_t*& tophash, unsigned char*& primary) {
+  // The first table: assigned only once both of its arrays exist.
+  void allocate_table(std::uint8_t log2_buckets) {
+    std::uint8_t* tophash = nullptr;
+    unsigned char* primary = nullptr;
+    allocate_arrays(log2_buckets, tophash, primary);
+    tophash_ = tophash;
+    buckets_ = primary;
+    B_ = log2_buckets;
+  }
+
+  static void allocate_arrays(std::uint8_t log2_buckets, std::uint8_t*& tophash, unsigned char*& primary) {
     const std::size_t n = std::size_t{1} << log2_buckets;
     primary = static_cast<unsigned char*>(Memory::allocate_zeroed(n * kPrimaryBytes));
     tophash = nullptr;
@@ -678,7 +700,14 @@ class IncrementalMap {
     found.ref.tophash[found.index] = detail::kEmptyOne;
     --size_;
     ++version_;
-    mark_empty_rest(head, found.ref, found.index);
+    // The cursor bucket's entries are still being appended to its new chains at dest_x_ /
+    // dest_y_, which only move forward: a kEmptyRest behind them would hide what comes
+    // after. kEmptyOne is always safe; the chain gets its kEmptyRest marks from later erases.
+    const bool destination_chain =
+        growing() && cursor_started_ && head.bucket != old_head(evacuated_).bucket && (hash & old_mask()) == evacuated_;
+    if (!destination_chain) {
+      mark_empty_rest(head, found.ref, found.index);
+    }
     return true;
   }
 
@@ -716,7 +745,7 @@ class IncrementalMap {
     const std::uint8_t new_B = kind == GrowthKind::kDoubling ? static_cast<std::uint8_t>(B_ + 1) : B_;
     std::uint8_t* fresh_tophash = nullptr;
     unsigned char* fresh = nullptr;
-    allocate_table(new_B, fresh_tophash, fresh);
+    allocate_arrays(new_B, fresh_tophash, fresh);
     old_tophash_ = tophash_;
     old_buckets_ = buckets_;
     old_B_ = B_;
@@ -796,6 +825,9 @@ class IncrementalMap {
       const int j = detail::slot_of(free);
       relocate(s, dest.slot(j));
       dest.tophash[j] = from.tophash[i];
+      // If a later new_overflow throws, this unit is redone from the start: the moved slot
+      // must not be moved (or found) twice.
+      from.tophash[i] = detail::kEmptyOne;
       ++moved;
     }
     return moved;
@@ -937,6 +969,8 @@ class IncrementalMap {
     swap(old_B_, o.old_B_);
     swap(growth_, o.growth_);
     swap(cursor_started_, o.cursor_started_);
+    swap(hash_, o.hash_);
+    swap(eq_, o.eq_);
   }
 
   std::uint8_t* tophash_ = nullptr;       // the dense tophash array (kDenseTophash only)

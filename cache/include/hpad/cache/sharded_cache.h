@@ -371,10 +371,10 @@ class ShardedCache {
         shard.doomed.push_back(key);
       }
     });
+    std::size_t reclaimed = 0;
     for (const K& key : shard.doomed) {
-      shard.map.erase(key);
+      reclaimed += shard.map.erase(key) ? std::size_t{1} : std::size_t{0};  // what went, not what was meant to
     }
-    const std::size_t reclaimed = shard.doomed.size();
     shard.expired += reclaimed;
     shard.doomed.clear();
     return reclaimed;
@@ -398,8 +398,9 @@ class ShardedCache {
       return;  // unreachable: the shard is at its quota, which is at least 1
     }
     // erase() compares keys before it moves anything, so the key inside the map will do.
-    shard.map.erase(*victim);
-    ++(is_expired(victim_expires_at, now) ? shard.expired : shard.evicted);
+    if (shard.map.erase(*victim)) {
+      ++(is_expired(victim_expires_at, now) ? shard.expired : shard.evicted);
+    }
   }
 
   const Clock* clock_;
