@@ -1,0 +1,119 @@
+// The pod side of the HPA replica calculator: which pods count (upstream groupPods), what
+// they request (calculateRequests) and how many are ready (getReadyPodsCount). Pure functions
+// over values; thread-safe. Work: O(pods × containers + pods log pods).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+
+#include "hpad/policies/replica_calculator.h"
+#include "saturating.h"
+
+namespace hpad::policies {
+namespace {
+
+// §5.2 rule 4, only for cpu: a pod whose first samples may still show its start-up burst, or
+// that has never been ready, is unready.
+bool cpu_unready(const PodInfo& pod, const PodSample& sample, const CalculatorSettings& settings, Time now) {
+  if (!pod.ready.has_value() || !pod.start_time.has_value()) {
+    return true;
+  }
+  const Time start = *pod.start_time;
+  if (start + settings.cpu_initialization_period > now) {
+    // Still initializing: unready unless Ready and a full metric window has passed since the
+    // last readiness transition.
+    return !*pod.ready || sample.timestamp < pod.ready_last_transition + sample.window;
+  }
+  // Initialized: unready only if not Ready and it has never been ready since it started.
+  return !*pod.ready && start + settings.initial_readiness_delay > pod.ready_last_transition;
+}
+
+std::string missing_request_message(std::string_view resource, const ContainerRequests& c, const PodInfo& pod) {
+  return "missing request for " + std::string(resource) + " in container " + c.name + " of Pod " + pod.name;
+}
+
+Result<std::int64_t> requests_of(const PodInfo& pod, std::string_view resource,
+                                 const std::optional<std::string>& container) {
+  const bool one_container = container.has_value() && !container->empty();
+  std::int64_t total = 0;
+  // Regular containers first, then the restartable init containers (sidecars), as upstream.
+  for (const auto* list : {&pod.containers, &pod.restartable_init_containers}) {
+    for (const ContainerRequests& c : *list) {
+      if (one_container && c.name != *container) {
+        continue;
+      }
+      const auto request = c.requests_milli.find(std::string(resource));
+      if (request == c.requests_milli.end()) {
+        return CalculationError{missing_request_message(resource, c, pod)};
+      }
+      total = detail::saturating_add(total, request->second);
+      if (one_container) {
+        return total;  // container names are unique within a pod
+      }
+    }
+  }
+  if (one_container) {
+    return CalculationError{"container " + *container + " not found in Pod " + pod.name};
+  }
+  return total;
+}
+
+}  // namespace
+
+bool Tolerances::within(double ratio) const {
+  return (1.0 - scale_down) <= ratio && ratio <= (1.0 + scale_up);
+}
+
+PodGroups group_pods(std::span<const PodInfo> pods, const PodSamples& samples, std::string_view resource,
+                     const CalculatorSettings& settings, Time now) {
+  PodGroups groups;
+  for (const PodInfo& pod : pods) {
+    if (pod.deleting || pod.phase == PodPhase::kFailed) {
+      groups.ignored.insert(pod.name);
+      continue;
+    }
+    if (pod.phase == PodPhase::kPending) {
+      groups.unready.insert(pod.name);
+      continue;
+    }
+    const auto sample = samples.find(pod.name);
+    if (sample == samples.end()) {
+      groups.missing.insert(pod.name);
+      continue;
+    }
+    if (resource == kCpu && cpu_unready(pod, sample->second, settings, now)) {
+      groups.unready.insert(pod.name);
+      continue;
+    }
+    ++groups.ready_count;
+  }
+  return groups;
+}
+
+Result<PodRequests> pod_requests(std::span<const PodInfo> pods, std::string_view resource,
+                                 const std::optional<std::string>& container) {
+  PodRequests requests;
+  for (const PodInfo& pod : pods) {
+    auto request = requests_of(pod, resource, container);
+    if (auto* error = std::get_if<CalculationError>(&request)) {
+      return std::move(*error);
+    }
+    requests[pod.name] = std::get<std::int64_t>(request);
+  }
+  return requests;
+}
+
+std::int64_t ready_pod_count(std::span<const PodInfo> pods) {
+  std::int64_t ready = 0;
+  for (const PodInfo& pod : pods) {
+    if (pod.phase == PodPhase::kRunning && pod.ready == true) {
+      ++ready;
+    }
+  }
+  return ready;
+}
+
+}  // namespace hpad::policies
