@@ -402,7 +402,14 @@ std::string Quantity::canonical() const {
     return sign + mantissa + kDecimal[static_cast<std::size_t>((exponent + 9) / 3)];
   }
   // DecimalExponent, and DecimalSI past "E" (newest upstream; older ones dropped the exponent).
-  return sign + mantissa + (exponent == 0 ? "" : "e" + std::to_string(exponent));
+  // Appended step by step: g++ 12 at -O3 misreads `"e" + std::to_string(...)` as an
+  // overlapping memcpy (-Wrestrict false positive, GCC bug 105329).
+  std::string text = sign + mantissa;
+  if (exponent != 0) {
+    text += 'e';
+    text += std::to_string(exponent);
+  }
+  return text;
 }
 
 // ---- Samples --------------------------------------------------------------------------------
