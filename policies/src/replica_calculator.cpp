@@ -43,6 +43,34 @@ void set_value(PodSamples& samples, const std::string& name, std::int64_t milli)
   samples[name] = PodSample{milli, Time{}, 0};
 }
 
+// §5.5, first pass: with no unready pod to count (the ratio does not scale up) and no missing
+// pod to fill in, the ready pods decide alone. nullopt: the second pass is needed.
+std::optional<std::int32_t> ready_pods_replicas(std::int32_t current, double ratio, const PodGroups& groups,
+                                                const Tolerances& tolerances) {
+  if ((!groups.unready.empty() && ratio > 1.0) || !groups.missing.empty()) {
+    return std::nullopt;
+  }
+  return tolerances.within(ratio) ? current : detail::ceil_int32(ratio * static_cast<double>(groups.ready_count));
+}
+
+// §5.5, between the passes: on a scale-down a missing pod uses scale_down_fill(name), on a
+// scale-up 0 (at ratio 1 missing pods stay out); unready pods count, as 0, only on a scale-up.
+template <class Fill>
+void fill_in_for_second_pass(PodSamples& metrics, const PodGroups& groups, double ratio, Fill&& scale_down_fill) {
+  if (ratio < 1.0) {
+    for (const std::string& name : groups.missing) {
+      set_value(metrics, name, scale_down_fill(name));
+    }
+  } else if (ratio > 1.0) {
+    for (const std::string& name : groups.missing) {
+      set_value(metrics, name, 0);
+    }
+    for (const std::string& name : groups.unready) {
+      set_value(metrics, name, 0);
+    }
+  }
+}
+
 // The checks after missing and unready pods were filled in: no move inside the tolerances, and
 // none that would reverse the direction the first pass pointed to, either by the new ratio or
 // by the ceil over the augmented pod count (DuringRollingUpdateWithMaxSurge).
@@ -164,32 +192,17 @@ Result<ResourceUtilizationReplicas> resource_utilization_replicas(
   const UtilizationRatio first = std::get<UtilizationRatio>(first_or);
   ResourceUtilizationReplicas result{current_replicas, first.utilization_percent, first.raw_average_milli};
   const double ratio = first.ratio;
-  const bool scale_up_with_unready = !groups.unready.empty() && ratio > 1.0;
-
-  if (!scale_up_with_unready && groups.missing.empty()) {
-    if (!settings.tolerances.within(ratio)) {
-      result.replicas = detail::ceil_int32(ratio * static_cast<double>(groups.ready_count));
-    }
+  if (const auto replicas = ready_pods_replicas(current_replicas, ratio, groups, settings.tolerances)) {
+    result.replicas = *replicas;
     return result;
   }
-  if (ratio < 1.0) {
-    // Scale-down: a missing pod uses its whole request, or the target when that is above 100%.
-    const std::int64_t fallback_percent = std::max<std::int64_t>(100, target_utilization_percent);
-    for (const std::string& name : groups.missing) {
-      const auto request = requests.find(name);
-      const std::int64_t milli = request == requests.end() ? 0 : request->second;
-      set_value(metrics, name, detail::saturating_mul(milli, fallback_percent) / 100);
-    }
-  } else if (ratio > 1.0) {
-    for (const std::string& name : groups.missing) {
-      set_value(metrics, name, 0);
-    }
-  }
-  if (scale_up_with_unready) {
-    for (const std::string& name : groups.unready) {
-      set_value(metrics, name, 0);
-    }
-  }
+  // Scale-down: a missing pod uses its whole request, or the target when that is above 100%.
+  const std::int64_t fallback_percent = std::max<std::int64_t>(100, target_utilization_percent);
+  fill_in_for_second_pass(metrics, groups, ratio, [&](const std::string& name) {
+    const auto request = requests.find(name);
+    const std::int64_t milli = request == requests.end() ? 0 : request->second;
+    return detail::saturating_mul(milli, fallback_percent) / 100;
+  });
   auto second_or = resource_utilization_ratio(metrics, requests, target_utilization_percent);
   if (auto* error = std::get_if<CalculationError>(&second_or)) {
     return std::move(*error);
@@ -218,28 +231,12 @@ Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas,
   const UsageRatio first = std::get<UsageRatio>(first_or);
   PlainMetricReplicas result{current_replicas, first.usage_milli};
   const double ratio = first.ratio;
-  const bool scale_up_with_unready = !groups.unready.empty() && ratio > 1.0;
-
-  if (!scale_up_with_unready && groups.missing.empty()) {
-    if (!settings.tolerances.within(ratio)) {
-      result.replicas = detail::ceil_int32(ratio * static_cast<double>(groups.ready_count));
-    }
+  if (const auto replicas = ready_pods_replicas(current_replicas, ratio, groups, settings.tolerances)) {
+    result.replicas = *replicas;
     return result;
   }
-  if (ratio < 1.0) {
-    for (const std::string& name : groups.missing) {
-      set_value(metrics, name, target_milli);  // scale-down: a missing pod uses exactly the target
-    }
-  } else if (ratio > 1.0) {
-    for (const std::string& name : groups.missing) {
-      set_value(metrics, name, 0);
-    }
-  }
-  if (scale_up_with_unready) {
-    for (const std::string& name : groups.unready) {
-      set_value(metrics, name, 0);
-    }
-  }
+  // Scale-down: a missing pod uses exactly the target.
+  fill_in_for_second_pass(metrics, groups, ratio, [&](const std::string&) { return target_milli; });
   const double new_ratio = std::get<UsageRatio>(metric_usage_ratio(metrics, target_milli)).ratio;
   result.replicas = second_pass_replicas(current_replicas, ratio, new_ratio, metrics.size(), settings.tolerances);
   return result;
