@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hpad's main job on a fresh machine. Until the daemon exists (issue #5 and after), the most
 # complete thing hpad can do is its hash table: this builds it optimised and runs the cache
-# benchmark's short mode (about half a minute), printing the table of figures and goals.
+# benchmark's short mode (under ten seconds), printing the table of figures and goals.
 # Pass --full for the 10M-key run of docs/cache.md (several minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
