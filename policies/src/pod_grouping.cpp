@@ -22,13 +22,14 @@ bool cpu_unready(const PodInfo& pod, const PodSample& sample, const CalculatorSe
     return true;
   }
   const Time start = *pod.start_time;
+  const bool not_ready = *pod.ready == ConditionStatus::kFalse;  // Unknown is not False
   if (start + settings.cpu_initialization_period > now) {
     // Still initializing: unready unless Ready and a full metric window has passed since the
     // last readiness transition.
-    return !*pod.ready || sample.timestamp < pod.ready_last_transition + sample.window;
+    return not_ready || sample.timestamp < pod.ready_last_transition + sample.window;
   }
   // Initialized: unready only if not Ready and it has never been ready since it started.
-  return !*pod.ready && start + settings.initial_readiness_delay > pod.ready_last_transition;
+  return not_ready && start + settings.initial_readiness_delay > pod.ready_last_transition;
 }
 
 std::string missing_request_message(std::string_view resource, const ContainerRequests& c, const PodInfo& pod) {
@@ -109,7 +110,7 @@ Result<PodRequests> pod_requests(std::span<const PodInfo> pods, std::string_view
 std::int64_t ready_pod_count(std::span<const PodInfo> pods) {
   std::int64_t ready = 0;
   for (const PodInfo& pod : pods) {
-    if (pod.phase == PodPhase::kRunning && pod.ready == true) {
+    if (pod.phase == PodPhase::kRunning && pod.ready == ConditionStatus::kTrue) {
       ++ready;
     }
   }

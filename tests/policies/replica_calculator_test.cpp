@@ -58,7 +58,7 @@ std::string error_of(const Result<T>& result) {
 
 // --- Pods for the tables -----------------------------------------------------------------------
 
-enum class Readiness { kReady, kNotReady, kNoCondition };
+enum class Readiness { kReady, kNotReady, kUnknown, kNoCondition };
 
 struct TestPod {
   std::optional<std::int64_t> sample = std::nullopt;  // milli-units; nullopt: the pod has no sample (missing)
@@ -92,7 +92,9 @@ Fixture build(const std::vector<TestPod>& test_pods, const std::string& resource
     const Time start = t.hot ? kNow : ago(3 * kMinute);
     pod.start_time = start;
     if (t.readiness != Readiness::kNoCondition) {
-      pod.ready = t.readiness == Readiness::kReady;
+      pod.ready = t.readiness == Readiness::kReady      ? ConditionStatus::kTrue
+                  : t.readiness == Readiness::kNotReady ? ConditionStatus::kFalse
+                                                        : ConditionStatus::kUnknown;
     }
     pod.ready_last_transition = t.was_ready ? start + kMinute : start;
     pod.containers.push_back({"web", {{resource, t.request}}});
@@ -943,7 +945,12 @@ TEST_P(GroupPods, FollowsUpstreamRuleOrder) {
 }
 
 // A pod that started `started` ago with the given Ready status, last changed `transition` ago.
-PodInfo cpu_pod(Duration started, std::optional<bool> ready, Duration transition, PodPhase phase = PodPhase::kRunning) {
+constexpr auto kTrue = ConditionStatus::kTrue;
+constexpr auto kFalse = ConditionStatus::kFalse;
+constexpr auto kUnknown = ConditionStatus::kUnknown;
+
+PodInfo cpu_pod(Duration started, std::optional<ConditionStatus> ready, Duration transition,
+                PodPhase phase = PodPhase::kRunning) {
   PodInfo pod;
   pod.name = "web-0";
   pod.phase = phase;
@@ -968,49 +975,57 @@ PodInfo without_start_time(PodInfo pod) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, GroupPods,
     ::testing::Values(
-        GroupCase{"RunningReadyWithSampleIsReady", cpu_pod(5 * kMinute, true, 5 * kMinute), kSampleNow, Group::kReady},
+        GroupCase{"RunningReadyWithSampleIsReady", cpu_pod(5 * kMinute, kTrue, 5 * kMinute), kSampleNow, Group::kReady},
         GroupCase{"DeletingIsIgnoredBeforePending",
-                  deleting(cpu_pod(5 * kMinute, true, 5 * kMinute, PodPhase::kPending)), kSampleNow, Group::kIgnored},
-        GroupCase{"FailedIsIgnored", cpu_pod(5 * kMinute, false, 5 * kMinute, PodPhase::kFailed), kSampleNow,
+                  deleting(cpu_pod(5 * kMinute, kTrue, 5 * kMinute, PodPhase::kPending)), kSampleNow, Group::kIgnored},
+        GroupCase{"FailedIsIgnored", cpu_pod(5 * kMinute, kFalse, 5 * kMinute, PodPhase::kFailed), kSampleNow,
                   Group::kIgnored},
-        GroupCase{"PendingIsUnreadyEvenWithASample", cpu_pod(5 * kMinute, true, 5 * kMinute, PodPhase::kPending),
+        GroupCase{"PendingIsUnreadyEvenWithASample", cpu_pod(5 * kMinute, kTrue, 5 * kMinute, PodPhase::kPending),
                   kSampleNow, Group::kUnready},
         GroupCase{"PendingWithoutSampleIsUnreadyNotMissing",
-                  cpu_pod(5 * kMinute, true, 5 * kMinute, PodPhase::kPending), std::nullopt, Group::kUnready},
-        GroupCase{"PendingIsUnreadyForMemoryToo", cpu_pod(5 * kMinute, true, 5 * kMinute, PodPhase::kPending),
+                  cpu_pod(5 * kMinute, kTrue, 5 * kMinute, PodPhase::kPending), std::nullopt, Group::kUnready},
+        GroupCase{"PendingIsUnreadyForMemoryToo", cpu_pod(5 * kMinute, kTrue, 5 * kMinute, PodPhase::kPending),
                   kSampleNow, Group::kUnready, "memory"},
-        GroupCase{"NoSampleIsMissingBeforeReadiness", cpu_pod(5 * kMinute, false, 5 * kMinute), std::nullopt,
+        GroupCase{"NoSampleIsMissingBeforeReadiness", cpu_pod(5 * kMinute, kFalse, 5 * kMinute), std::nullopt,
                   Group::kMissing},
         GroupCase{"NoReadyConditionIsUnready", cpu_pod(5 * kMinute, std::nullopt, 5 * kMinute), kSampleNow,
                   Group::kUnready},
-        GroupCase{"NoStartTimeIsUnready", without_start_time(cpu_pod(5 * kMinute, true, 5 * kMinute)), kSampleNow,
+        GroupCase{"NoStartTimeIsUnready", without_start_time(cpu_pod(5 * kMinute, kTrue, 5 * kMinute)), kSampleNow,
                   Group::kUnready},
         // Initializing (started < 2 min ago): Ready and a full 60 s window since the transition.
-        GroupCase{"InitializingReadyWithoutFullWindowIsUnready", cpu_pod(100 * kSecond, true, 30 * kSecond), kSampleNow,
-                  Group::kUnready},  // now < (now - 30 s) + 60 s
-        GroupCase{"InitializingReadyAfterFullWindowIsReady", cpu_pod(100 * kSecond, true, 61 * kSecond), kSampleNow,
+        GroupCase{"InitializingReadyWithoutFullWindowIsUnready", cpu_pod(100 * kSecond, kTrue, 30 * kSecond),
+                  kSampleNow, Group::kUnready},  // now < (now - 30 s) + 60 s
+        GroupCase{"InitializingReadyAfterFullWindowIsReady", cpu_pod(100 * kSecond, kTrue, 61 * kSecond), kSampleNow,
                   Group::kReady},  // now >= (now - 61 s) + 60 s
-        GroupCase{"InitializingWindowBoundaryIsReady", cpu_pod(100 * kSecond, true, 60 * kSecond), kSampleNow,
+        GroupCase{"InitializingWindowBoundaryIsReady", cpu_pod(100 * kSecond, kTrue, 60 * kSecond), kSampleNow,
                   Group::kReady},  // timestamp == transition + window is not "before"
-        GroupCase{"InitializingNotReadyIsUnready", cpu_pod(100 * kSecond, false, 90 * kSecond), kSampleNow,
+        GroupCase{"InitializingNotReadyIsUnready", cpu_pod(100 * kSecond, kFalse, 90 * kSecond), kSampleNow,
                   Group::kUnready},
-        GroupCase{"InitializationEndsAtExactlyTwoMinutes", cpu_pod(2 * kMinute, true, 0), kSampleNow,
+        GroupCase{"InitializationEndsAtExactlyTwoMinutes", cpu_pod(2 * kMinute, kTrue, 0), kSampleNow,
                   Group::kReady},  // start + 2 min is not after now: initialized, and Ready
-        GroupCase{"JustInsideInitializationPeriod", cpu_pod(2 * kMinute - kNanosecond, true, 0), kSampleNow,
+        GroupCase{"JustInsideInitializationPeriod", cpu_pod(2 * kMinute - kNanosecond, kTrue, 0), kSampleNow,
                   Group::kUnready},  // initializing, and no full window since the transition
         // Initialized: unready only if not Ready and never ready since start (+10 s delay).
-        GroupCase{"InitializedNeverReadyIsUnready", cpu_pod(5 * kMinute, false, 5 * kMinute - 5 * kSecond), kSampleNow,
+        GroupCase{"InitializedNeverReadyIsUnready", cpu_pod(5 * kMinute, kFalse, 5 * kMinute - 5 * kSecond), kSampleNow,
                   Group::kUnready},  // start + 10 s > transition
-        GroupCase{"InitializedReadyOnceCounts", cpu_pod(5 * kMinute, false, 5 * kMinute - 11 * kSecond), kSampleNow,
+        GroupCase{"InitializedReadyOnceCounts", cpu_pod(5 * kMinute, kFalse, 5 * kMinute - 11 * kSecond), kSampleNow,
                   Group::kReady},  // became unready after having been ready
-        GroupCase{"InitializedDelayBoundaryCounts", cpu_pod(5 * kMinute, false, 5 * kMinute - 10 * kSecond), kSampleNow,
-                  Group::kReady},  // start + 10 s == transition is not "after"
+        GroupCase{"InitializedDelayBoundaryCounts", cpu_pod(5 * kMinute, kFalse, 5 * kMinute - 10 * kSecond),
+                  kSampleNow, Group::kReady},  // start + 10 s == transition is not "after"
+        // Upstream tests only `Status == False`: an Unknown Ready condition does not make a pod
+        // unready in the grouping (it still does not count as ready in ready_pod_count).
+        GroupCase{"InitializedUnknownReadinessIsReady", cpu_pod(5 * kMinute, kUnknown, 5 * kMinute - 5 * kSecond),
+                  kSampleNow, Group::kReady},
+        GroupCase{"InitializingUnknownAfterFullWindowIsReady", cpu_pod(100 * kSecond, kUnknown, 61 * kSecond),
+                  kSampleNow, Group::kReady},
+        GroupCase{"InitializingUnknownWithoutFullWindowIsUnready", cpu_pod(100 * kSecond, kUnknown, 30 * kSecond),
+                  kSampleNow, Group::kUnready},
         GroupCase{"MemoryIgnoresReadiness", without_start_time(cpu_pod(5 * kMinute, std::nullopt, 0)), kSampleNow,
                   Group::kReady, "memory"},
-        GroupCase{"PodsMetricIgnoresReadiness", cpu_pod(10 * kSecond, false, 0), kSampleNow, Group::kReady, ""},
-        GroupCase{"SucceededWithSampleIsReady", cpu_pod(5 * kMinute, true, 5 * kMinute, PodPhase::kSucceeded),
+        GroupCase{"PodsMetricIgnoresReadiness", cpu_pod(10 * kSecond, kFalse, 0), kSampleNow, Group::kReady, ""},
+        GroupCase{"SucceededWithSampleIsReady", cpu_pod(5 * kMinute, kTrue, 5 * kMinute, PodPhase::kSucceeded),
                   kSampleNow, Group::kReady},
-        GroupCase{"UnknownPhaseWithSampleIsReady", cpu_pod(5 * kMinute, true, 5 * kMinute, PodPhase::kUnknown),
+        GroupCase{"UnknownPhaseWithSampleIsReady", cpu_pod(5 * kMinute, kTrue, 5 * kMinute, PodPhase::kUnknown),
                   kSampleNow, Group::kReady}),
     [](const ::testing::TestParamInfo<GroupCase>& param_info) { return std::string(param_info.param.name); });
 
@@ -1131,9 +1146,10 @@ TEST(ReadyPodCount, RunningAndReadyOnly) {
                            {.readiness = Readiness::kNoCondition},
                            {.phase = PodPhase::kPending},
                            {.phase = PodPhase::kSucceeded},
-                           {}},
+                           {},
+                           {.readiness = Readiness::kUnknown}},
                           "cpu");
-  EXPECT_EQ(ready_pod_count(f.pods), 2);  // pods 0 and 5
+  EXPECT_EQ(ready_pod_count(f.pods), 2);  // pods 0 and 5; Unknown (pod 6) is not ready
 }
 
 TEST(UsageRatio, IntegerAverage) {

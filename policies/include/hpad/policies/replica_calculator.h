@@ -43,13 +43,18 @@ struct ContainerRequests {
 };
 
 // What the calculator reads of a Pod.
+// A Kubernetes condition status. Upstream reads Ready in two ways: CPU pod grouping treats a
+// pod as not ready only when the status is False (Unknown passes), while counting ready pods
+// takes only True (podutil.IsPodReady).
+enum class ConditionStatus : std::uint8_t { kTrue, kFalse, kUnknown };
+
 struct PodInfo {
   std::string name;
   bool deleting = false;  // metadata.deletionTimestamp is set
   PodPhase phase = PodPhase::kRunning;
-  std::optional<Time> start_time;  // status.startTime
-  std::optional<bool> ready;       // Ready condition status; nullopt = no Ready condition
-  Time ready_last_transition;      // Ready condition lastTransitionTime (when ready is set)
+  std::optional<Time> start_time;        // status.startTime
+  std::optional<ConditionStatus> ready;  // the Ready condition's status; nullopt = no Ready condition
+  Time ready_last_transition;            // Ready condition lastTransitionTime (when ready is set)
   std::vector<ContainerRequests> containers;
   std::vector<ContainerRequests> restartable_init_containers;  // initContainers, restartPolicy Always
 };
