@@ -386,6 +386,10 @@ int main(int argc, char** argv) {
   }
 
   nlohmann::json json;
+  // The goals are defined for 10M u64 keys and 1M strings over 5 runs: a smaller or shorter
+  // run (--short) is measured all the same, but cannot judge them.
+  const bool judges_goals = u64_count >= 10'000'000 && string_count >= 1'000'000 && runs >= 5;
+  json["judges_goals"] = judges_goals;
   json["config"] = {{"u64_keys", u64_count},
                     {"string_keys", string_count},
                     {"runs", runs},
@@ -407,7 +411,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("\ngoals (issue #2)\n");
+  std::printf("\ngoals (issue #2)%s\n",
+              judges_goals ? "" : ": defined for 10M u64 / 1M strings over 5 runs; this run is only indicative");
   int missed = 0;
   for (const Goal& g : kGoals) {
     const auto& by_container = results.at(g.workload);
@@ -434,6 +439,7 @@ int main(int argc, char** argv) {
     }
   }
   std::ofstream(json_path) << json.dump(2) << "\n";
-  std::printf("\n%d goal(s) missed; figures in %s\n", missed, json_path.c_str());
+  std::printf("\n%d goal(s) %s; figures in %s\n", missed, judges_goals ? "missed" : "would be missed at this size",
+              json_path.c_str());
   return 0;
 }
