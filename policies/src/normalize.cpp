@@ -183,46 +183,35 @@ std::int32_t period_start_replicas(const NormalizationInput& in, const Normaliza
   return clamp_int32(std::int64_t{in.current_replicas} - added + deleted);  // |each| < 2^31: no overflow
 }
 
-// calculateScaleUpLimitWithScalingRules.
-std::int32_t scale_up_limit(const NormalizationInput& in, const NormalizationState& state) {
-  const HPAScalingRules& rules = in.behavior->scale_up;
-  if (rules.select_policy == SelectPolicy::kDisabled) {
-    return in.current_replicas;
+enum class Direction { kUp, kDown };
+
+// One policy's bound on where the count may go from the period's start: Pods adds or takes
+// away; Percent rounds up when scaling up (or a small percentage of a small count would never
+// move) and truncates toward zero when scaling down, as Go's int32(float64).
+std::int32_t policy_bound(Direction direction, std::int32_t start, const HPAScalingPolicy& policy) {
+  const bool up = direction == Direction::kUp;
+  if (policy.type == ScalingPolicyType::kPods) {
+    return clamp_int32(std::int64_t{start} + (up ? policy.value : -std::int64_t{policy.value}));
   }
-  const bool pick_min = rules.select_policy == SelectPolicy::kMin;
-  std::int32_t result = pick_min ? kMaxInt32 : kMinInt32;
-  for (const HPAScalingPolicy& policy : rules.policies) {
-    const std::int32_t start = period_start_replicas(in, state, policy.period_seconds);
-    std::int32_t proposed = 0;
-    if (policy.type == ScalingPolicyType::kPods) {
-      proposed = clamp_int32(std::int64_t{start} + policy.value);
-    } else {
-      // Rounded up, or a small percentage of a small count would never scale up.
-      proposed = detail::ceil_int32(static_cast<double>(start) * (1 + static_cast<double>(policy.value) / 100));
-    }
-    result = pick_min ? std::min(result, proposed) : std::max(result, proposed);
-  }
-  return result;
+  const double factor = 1 + (up ? 1 : -1) * static_cast<double>(policy.value) / 100;
+  return up ? detail::ceil_int32(static_cast<double>(start) * factor)
+            : detail::saturating_int32(static_cast<double>(start) * factor);
 }
 
-// calculateScaleDownLimitWithBehaviors: Max (the largest change) picks the lowest proposal.
-std::int32_t scale_down_limit(const NormalizationInput& in, const NormalizationState& state) {
-  const HPAScalingRules& rules = in.behavior->scale_down;
+// calculateScaleUpLimitWithScalingRules and calculateScaleDownLimitWithBehaviors in one: the
+// bound of each policy, then selectPolicy picks among them. Max means the largest change,
+// which is the highest bound going up and the lowest going down (Min the reverse);
+// Disabled allows no move at all.
+std::int32_t rate_limit(Direction direction, const NormalizationInput& in, const NormalizationState& state) {
+  const HPAScalingRules& rules = direction == Direction::kUp ? in.behavior->scale_up : in.behavior->scale_down;
   if (rules.select_policy == SelectPolicy::kDisabled) {
     return in.current_replicas;
   }
-  const bool pick_max = rules.select_policy == SelectPolicy::kMin;
-  std::int32_t result = pick_max ? kMinInt32 : kMaxInt32;
+  const bool pick_highest = (rules.select_policy == SelectPolicy::kMax) == (direction == Direction::kUp);
+  std::int32_t result = pick_highest ? kMinInt32 : kMaxInt32;
   for (const HPAScalingPolicy& policy : rules.policies) {
-    const std::int32_t start = period_start_replicas(in, state, policy.period_seconds);
-    std::int32_t proposed = 0;
-    if (policy.type == ScalingPolicyType::kPods) {
-      proposed = clamp_int32(std::int64_t{start} - policy.value);
-    } else {
-      // Truncated toward zero, as Go's int32(float64).
-      proposed = detail::saturating_int32(static_cast<double>(start) * (1 - static_cast<double>(policy.value) / 100));
-    }
-    result = pick_max ? std::max(result, proposed) : std::min(result, proposed);
+    const std::int32_t bound = policy_bound(direction, period_start_replicas(in, state, policy.period_seconds), policy);
+    result = pick_highest ? std::max(result, bound) : std::min(result, bound);
   }
   return result;
 }
@@ -237,7 +226,7 @@ void set_within_range(std::int32_t desired, NormalizationResult& out) {
 void convert_with_behavior_rate(const NormalizationInput& in, NormalizationResult& out) {
   const std::int32_t desired = out.stabilized;
   if (desired > in.current_replicas) {
-    const std::int32_t limit = std::max(scale_up_limit(in, out.state), in.current_replicas);
+    const std::int32_t limit = std::max(rate_limit(Direction::kUp, in, out.state), in.current_replicas);
     if (in.max_replicas > limit) {
       if (desired > limit) {
         out.final_replicas = limit;
@@ -252,7 +241,7 @@ void convert_with_behavior_rate(const NormalizationInput& in, NormalizationResul
       return;
     }
   } else if (desired < in.current_replicas) {
-    const std::int32_t limit = std::min(scale_down_limit(in, out.state), in.current_replicas);
+    const std::int32_t limit = std::min(rate_limit(Direction::kDown, in, out.state), in.current_replicas);
     if (in.min_replicas < limit) {
       if (desired < limit) {
         out.final_replicas = limit;
