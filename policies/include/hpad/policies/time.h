@@ -59,4 +59,26 @@ constexpr Time operator+(Time t, Duration d) {
   return Time{t.seconds + add_seconds, static_cast<std::int32_t>(nanos)};
 }
 
+// later - earlier as a Duration, saturated at ±(2^63 - 1) ns (about ±292 years; the span
+// between years 0001 and 9999 does not fit).
+constexpr Duration between(Time later, Time earlier) {
+  constexpr std::int64_t kLimitSeconds = INT64_MAX / kSecond - 1;
+  const std::int64_t lhs = later.seconds;
+  const std::int64_t rhs = earlier.seconds;
+  if (rhs < 0 && lhs > INT64_MAX + rhs) {
+    return INT64_MAX;
+  }
+  if (rhs > 0 && lhs < INT64_MIN + rhs) {
+    return INT64_MIN;
+  }
+  const std::int64_t diff_seconds = lhs - rhs;
+  if (diff_seconds > kLimitSeconds) {
+    return INT64_MAX;
+  }
+  if (diff_seconds < -kLimitSeconds) {
+    return INT64_MIN;
+  }
+  return diff_seconds * kSecond + (later.nanos - earlier.nanos);
+}
+
 }  // namespace hpad::policies
