@@ -184,8 +184,8 @@ class Pipeline {
                        ? std::max(current_, policy.fallback->replicas)
                        : policy.fallback->replicas;
         limit(kFallback);
-        explain("no valid metric for " + std::to_string(d_.state.consecutive_failures) +
-                " syncs in a row: fallback to " + std::to_string(replicas));
+        message_ = "no valid metric for " + std::to_string(d_.state.consecutive_failures) +
+                   " syncs in a row: fallback to " + std::to_string(replicas) + " (" + error + ")";
       } else {
         message_ = all_invalid_ ? "no replica count: " + error : "not scaling down while a metric is invalid: " + error;
         if (all_invalid_ && policy.fallback) {
@@ -204,8 +204,6 @@ class Pipeline {
       message_ = replicas > current_   ? top_metric + " above target"
                  : replicas < current_ ? "all metrics below target"
                                        : "all metrics within tolerance of target";
-    } else {
-      message_ = "fallback";
     }
     return normalize_stage(replicas);
   }

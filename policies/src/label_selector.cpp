@@ -800,7 +800,14 @@ std::string LabelSelector::to_string() const {
     const bool set = requirement.op == Op::In || requirement.op == Op::NotIn;
     std::vector<std::string> values = requirement.values;
     std::sort(values.begin(), values.end());
-    out += set ? "(" + join(values, ",") + ")" : join(values, ",");
+    // Appended piece by piece: g++ 12 -O3 warns (-Wrestrict, falsely) on "(" + std::string&&.
+    if (set) {
+      out += '(';
+    }
+    out += join(values, ",");
+    if (set) {
+      out += ')';
+    }
   }
   return out;
 }

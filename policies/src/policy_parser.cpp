@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "policy_reader.h"
 #include "yaml_reader.h"
 #include "yaml_tree.h"
 
@@ -213,11 +214,58 @@ void read_document(Reader& r, const YamlNode& root, Policy& policy) {
   }
 }
 
+// `path` is `prefix` or lies under it ("spec.metrics[0]" covers "spec.metrics[0].target.value").
+bool is_under(std::string_view path, std::string_view prefix) {
+  return prefix.empty() || (path.substr(0, prefix.size()) == prefix &&
+                            (path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '['));
+}
+
+// A validation error is noise when a reading error concerns the same field, a field around it or
+// inside it, or the `type` that decides what its siblings mean (an unknown metric type makes its
+// target's rules meaningless). A reading error without a path (a document-level problem) or at
+// apiVersion/kind covers everything.
+bool covered_by_reading_error(std::string_view path, const std::vector<PolicyError>& reading) {
+  for (const PolicyError& r : reading) {
+    std::string_view at = r.field_path;
+    if (at.empty() || at == "apiVersion" || at == "kind") {
+      return true;
+    }
+    if (at.size() >= 5 && at.substr(at.size() - 5) == ".type") {
+      at.remove_suffix(5);
+    }
+    if (is_under(path, at) || is_under(at, path)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool by_position(const PolicyError& a, const PolicyError& b) {
   return a.line != b.line ? a.line < b.line : a.column < b.column;
 }
 
 }  // namespace
+
+namespace detail {
+
+void read_policy(const YamlNode& root, std::string_view file_name, Policy& policy, std::vector<PolicyError>& errors) {
+  const bool had_errors = !errors.empty();
+  Reader reader(file_name, policy, errors);
+  read_document(reader, root, policy);
+  if (!had_errors) {
+    // Validation runs even after reading errors, so that a file shows all its mistakes at once;
+    // what a reading error already explains (or made meaningless) is left out.
+    const std::vector<PolicyError> reading = errors;
+    for (PolicyError& e : validate_policy(policy, file_name)) {
+      if (!covered_by_reading_error(e.field_path, reading)) {
+        errors.push_back(std::move(e));
+      }
+    }
+  }
+  std::stable_sort(errors.begin(), errors.end(), by_position);
+}
+
+}  // namespace detail
 
 ParseResult parse_policies_yaml(std::string_view text, std::string_view file_name) {
   ParseResult result;
@@ -225,15 +273,10 @@ ParseResult parse_policies_yaml(std::string_view text, std::string_view file_nam
   for (detail::YamlDocument& document : load.documents) {
     Policy policy;
     std::vector<PolicyError> errors;
-    Reader reader(file_name, policy, errors);
     for (detail::YamlProblem& problem : document.problems) {
-      reader.error_at(problem.line, problem.column, "", std::move(problem.message));
+      errors.push_back({std::string(file_name), problem.line, problem.column, "", std::move(problem.message)});
     }
-    read_document(reader, document.root, policy);
-    if (errors.empty()) {
-      errors = validate_policy(policy, file_name);
-    }
-    std::stable_sort(errors.begin(), errors.end(), by_position);
+    detail::read_policy(document.root, file_name, policy, errors);
     if (errors.empty()) {
       result.policies.push_back(std::move(policy));
     }

@@ -4,7 +4,8 @@
 //   rollout, M == N (held by a window or cooldown) -> hold: nothing moves, the rollout stays;
 //   rollout, M > N                             -> `to` follows M (extends or shrinks); once the step's
 //       interval has passed (or every sync while paused) the gates decide: all pass -> next step;
-//       a failure -> Pause (hold, retry each sync) or Rollback (to `from`, retry after an interval);
+//       a failure -> Pause (hold the current count, retry each sync) or Rollback (to `from`, retry
+//       after an interval);
 //       no data -> onNoData (Hold: wait, Pass, Fail).
 // A rollout whose step reaches 100% (or whose step count reaches `to`) is complete and leaves no state.
 #include "rollout.h"
@@ -167,7 +168,9 @@ RolloutStep advance_rollout(const Rollout& rollout, const std::optional<RolloutS
     }
     return out;  // complete: no state kept
   }
-  if (!rolled_back) {
+  if (s->paused) {
+    n = current;  // a paused rollout holds the count, even when the recommendation (and `to`) grew
+  } else if (!rolled_back) {
     n = std::max(n, current);  // a shrinking target never takes back capacity already added
   }
   out.replicas = n;

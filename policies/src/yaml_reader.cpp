@@ -2,12 +2,14 @@
 // "1.5" is not an integer and "10 " is not a number; quoted scalars are strings, never numbers.
 #include "yaml_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 #include <set>
 #include <system_error>
 #include <variant>
+#include <vector>
 
 namespace hpad::policies::detail {
 
@@ -23,6 +25,46 @@ std::string join_path(std::string_view path, std::string_view key) {
 std::string index_path(std::string_view path, std::size_t index) {
   return std::string(path) + "[" + std::to_string(index) + "]";
 }
+
+namespace {
+
+// Levenshtein distance, ignoring ASCII case (fields are camelCase; "scaledownSeconds" is a typo).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The allowed name a mistyped key most likely meant: within 2 edits (1 for short names).
+std::string suggestion(std::string_view key, std::initializer_list<std::string_view> allowed) {
+  if (key.size() > 64) {
+    return {};
+  }
+  std::string_view best;
+  std::size_t best_distance = key.size() <= 4 ? 1 : 2;
+  for (std::string_view name : allowed) {
+    const std::size_t d = edit_distance(key, name);
+    if (d <= best_distance && (best.empty() || d < best_distance)) {
+      best = name;
+      best_distance = d;
+    }
+  }
+  return best.empty() ? std::string() : " (did you mean \"" + std::string(best) + "\"?)";
+}
+
+}  // namespace
 
 const YamlNode* Fields::get(std::string_view key) const {
   const auto it = by_key.find(key);
@@ -70,7 +112,7 @@ Fields Reader::fields(const YamlNode& node, std::string path, std::initializer_l
       known = known || name == key.value;
     }
     if (!known) {
-      error(key, child, "unknown field \"" + key.value + "\"");
+      error(key, child, "unknown field \"" + key.value + "\"" + suggestion(key.value, allowed));
       continue;
     }
     if (value.kind == YamlNode::Kind::kAlias) {

@@ -458,6 +458,13 @@ TEST(DecideRollout, AFailingGatePausesThenResumesWhenItPasses) {
   EXPECT_FALSE(d[3].state.rollout->paused);
 }
 
+TEST(DecideRollout, APausedRolloutHoldsTheCountEvenWhenTheRecommendationGrows) {
+  const auto d = run(rollout_policy(), 2, {{0, value(100)}, {60, value(180), gate(0.05)}});
+  EXPECT_EQ(d[1].state.rollout->to, 18);
+  EXPECT_EQ(d[1].desired_replicas, 4);
+  EXPECT_EQ(d[1].limits, limits({kRolloutPaused}));
+}
+
 TEST(DecideRollout, RollbackReturnsToTheStartAndRetriesAfterAnInterval) {
   const auto d =
       run(rollout_policy(GateFailureAction::kRollback), 2,

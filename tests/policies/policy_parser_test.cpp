@@ -393,7 +393,17 @@ std::vector<BrokenCase> broken_cases() {
        {"web.yaml:6:16: spec.minReplicas: must not be negative"}},
       {"ReplicasBeyondInt32",
        policy_with("  maxReplicas: 2147483648\n  metrics: []\n"),
-       {"web.yaml:6:16: spec.maxReplicas: must fit in a 32-bit integer"}},
+       // maxReplicas's own rules are skipped (it was not read); the empty metrics list is still reported
+       {"web.yaml:6:16: spec.maxReplicas: must fit in a 32-bit integer",
+        "web.yaml:7:12: spec.metrics: must have at least one metric"}},
+      {"ReadingAndValidationErrorsTogether",
+       policy_with("  maxReplicas: 0\n  minReplicas: 1\n  metrcs: []\n"
+                   "  metrics: [{name: cpu, type: Gauge, query: q, target: {type: Value, value: -1}}]\n"),
+       // one pass shows every mistake: the typo (with a suggestion), the unknown type, the bad
+       // maxReplicas; the target's rules are left out, as the metric type that decides them is unknown
+       {"web.yaml:6:16: spec.maxReplicas: must be at least 1",
+        "web.yaml:8:3: spec.metrcs: unknown field \"metrcs\" (did you mean \"metrics\"?)",
+        "web.yaml:9:31: spec.metrics[0].type: must be one of Resource, ContainerResource, Pods, Object, External"}},
       {"NoMetrics",
        policy_with("  maxReplicas: 10\n  metrics: []\n"),
        {"web.yaml:7:12: spec.metrics: must have at least one metric"}},

@@ -34,6 +34,14 @@ struct ParseResult {
 // A file holds one or more `---` separated ScalingPolicy documents; empty documents are skipped.
 ParseResult parse_policies_yaml(std::string_view text, std::string_view file_name);
 
+// The same for JSON (policy_json.cpp): the file holds one ScalingPolicy object or an array of
+// them; each is read and validated exactly as a YAML document is (field paths have no array
+// index, as YAML documents have none). Syntax errors: one error at the offending byte.
+ParseResult parse_policies_json(std::string_view text, std::string_view file_name);
+
+// JSON when the first byte that is not whitespace is '{' or '[', YAML otherwise.
+ParseResult parse_policies(std::string_view text, std::string_view file_name);
+
 // The validation rules alone, for a Policy built some other way; errors are ordered by position.
 std::vector<PolicyError> validate_policy(const Policy& policy, std::string_view file_name);
 
