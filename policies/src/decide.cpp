@@ -145,9 +145,10 @@ class Pipeline {
     std::size_t invalid = 0;
     const MetricEvaluation* first_invalid = nullptr;
     evaluations_.reserve(policy.metrics.size());
+    const detail::PodIndex pods(in_.pods);  // once: every per-pod metric matches its samples through it
     for (const MetricSpec& spec : policy.metrics) {
       const auto it = in_.metrics.find(spec.name);
-      evaluations_.push_back(detail::evaluate_metric(spec, it == in_.metrics.end() ? nullptr : &it->second, in_));
+      evaluations_.push_back(detail::evaluate_metric(spec, it == in_.metrics.end() ? nullptr : &it->second, in_, pods));
     }
     for (std::size_t i = 0; i < evaluations_.size(); ++i) {
       const MetricEvaluation& e = evaluations_[i];

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hpad/policies/decision.h"
+#include "pod_index.h"
 
 namespace hpad::policies::detail {
 
@@ -29,6 +30,8 @@ std::optional<std::int64_t> to_milli(double value);
 // The effective tolerances: a behavior direction's tolerance overrides the controller's.
 Tolerances tolerances_for(const Policy& policy, const ControllerSettings& controller);
 
-MetricEvaluation evaluate_metric(const MetricSpec& spec, const Observation* observation, const DecisionInput& input);
+// `pods` indexes input.pods (decide() builds it once for all metrics).
+MetricEvaluation evaluate_metric(const MetricSpec& spec, const Observation* observation, const DecisionInput& input,
+                                 const PodIndex& pods);
 
 }  // namespace hpad::policies::detail

@@ -1,6 +1,9 @@
-// The pod side of the HPA replica calculator: which pods count (upstream groupPods), what
-// they request (calculateRequests) and how many are ready (getReadyPodsCount). Pure functions
-// over values; thread-safe. Work: O(pods × containers + pods log pods).
+// The pod side of the HPA replica calculator: samples matched to pods (match_samples), which
+// pods count (upstream groupPods), what they request (calculateRequests) and how many are ready
+// (getReadyPodsCount). Pure functions over values; thread-safe.
+// Invariant: every per-pod result is a vector aligned with the pod list (index i = pods[i]).
+// Work: O(pods × containers) and one allocation per call; match_samples O(pods + samples).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -10,6 +13,7 @@
 #include <variant>
 
 #include "hpad/policies/replica_calculator.h"
+#include "pod_index.h"
 #include "saturating.h"
 
 namespace hpad::policies {
@@ -46,7 +50,7 @@ Result<std::int64_t> requests_of(const PodInfo& pod, std::string_view resource,
       if (one_container && c.name != *container) {
         continue;
       }
-      const auto request = c.requests_milli.find(std::string(resource));
+      const auto request = c.requests_milli.find(resource);
       if (request == c.requests_milli.end()) {
         return CalculationError{missing_request_message(resource, c, pod)};
       }
@@ -68,28 +72,42 @@ bool Tolerances::within(double ratio) const {
   return (1.0 - scale_down) <= ratio && ratio <= (1.0 + scale_up);
 }
 
-PodGroups group_pods(std::span<const PodInfo> pods, const PodSamples& samples, std::string_view resource,
+MatchedSamples match_samples(std::span<const PodInfo> pods, const PodSamples& samples) {
+  const detail::PodIndex index(pods);
+  MatchedSamples matched;
+  matched.by_pod.resize(pods.size());
+  for (const auto& [name, sample] : samples) {
+    if (const std::optional<std::size_t> pos = index.find(name)) {
+      matched.by_pod[*pos] = sample;
+    } else {
+      matched.unmatched.push_back(sample);
+    }
+  }
+  return matched;
+}
+
+PodGroups group_pods(std::span<const PodInfo> pods, const MatchedSamples& samples, std::string_view resource,
                      const CalculatorSettings& settings, Time now) {
   PodGroups groups;
-  for (const PodInfo& pod : pods) {
+  groups.of_pod.reserve(pods.size());
+  const bool cpu = resource == kCpu;
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    const PodInfo& pod = pods[i];
+    const PodSample* sample = i < samples.by_pod.size() && samples.by_pod[i] ? &*samples.by_pod[i] : nullptr;
+    PodGroup group = PodGroup::kReady;
     if (pod.deleting || pod.phase == PodPhase::kFailed) {
-      groups.ignored.insert(pod.name);
-      continue;
+      group = PodGroup::kIgnored;
+    } else if (pod.phase == PodPhase::kPending) {
+      group = PodGroup::kUnready;
+    } else if (sample == nullptr) {
+      group = PodGroup::kMissing;
+    } else if (cpu && cpu_unready(pod, *sample, settings, now)) {
+      group = PodGroup::kUnready;
     }
-    if (pod.phase == PodPhase::kPending) {
-      groups.unready.insert(pod.name);
-      continue;
-    }
-    const auto sample = samples.find(pod.name);
-    if (sample == samples.end()) {
-      groups.missing.insert(pod.name);
-      continue;
-    }
-    if (resource == kCpu && cpu_unready(pod, sample->second, settings, now)) {
-      groups.unready.insert(pod.name);
-      continue;
-    }
-    ++groups.ready_count;
+    groups.of_pod.push_back(group);
+    groups.ready_count += group == PodGroup::kReady ? 1 : 0;
+    groups.unready_count += group == PodGroup::kUnready ? 1 : 0;
+    groups.missing_count += group == PodGroup::kMissing ? 1 : 0;
   }
   return groups;
 }
@@ -97,12 +115,13 @@ PodGroups group_pods(std::span<const PodInfo> pods, const PodSamples& samples, s
 Result<PodRequests> pod_requests(std::span<const PodInfo> pods, std::string_view resource,
                                  const std::optional<std::string>& container) {
   PodRequests requests;
+  requests.reserve(pods.size());
   for (const PodInfo& pod : pods) {
     auto request = requests_of(pod, resource, container);
     if (auto* error = std::get_if<CalculationError>(&request)) {
       return std::move(*error);
     }
-    requests[pod.name] = std::get<std::int64_t>(request);
+    requests.push_back(std::get<std::int64_t>(request));
   }
   return requests;
 }

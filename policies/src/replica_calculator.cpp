@@ -1,12 +1,19 @@
 // The ratio side of the HPA replica calculator: upstream metrics/utilization.go
 // (GetResourceUtilizationRatio, GetMetricUsageRatio) and replica_calculator.go's
 // GetResourceReplicas, calcPlainMetricReplicas, getUsageRatioReplicaCount and the Object /
-// External variants. Pure; thread-safe. Work: O(samples log samples) per call.
+// External variants. Pure; thread-safe. Work: O(pods + samples) per call, two allocations
+// (groups, requests) on the utilization path and one on the plain path.
 //
 // Invariant of the two pod-based paths (§5.5): the reported usage is always the first-pass
 // value; missing and unready pods are filled in only to decide whether the move survives.
+// Upstream copies the sample map and writes the filled-in values into the copy; here both passes
+// are SampleTotals: the first over the ready pods (and, on the plain path, the unmatched
+// samples), the second the first plus the filled-in pods. The second pass's pod count is, as
+// upstream's len(metrics), every sample of the first pass (unmatched ones included) plus the
+// filled-in pods.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -27,54 +34,51 @@ constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
 const char* const kNoPods = "no pods returned by selector while calculating replica count";
 const char* const kNoMetrics = "did not receive metrics for targeted pods (pods might be unready)";
 
-// The samples that take part in the first pass: all but those of ignored and unready pods.
-// Samples of pods the selector did not return stay, as upstream keeps them.
-PodSamples usable_samples(const PodSamples& samples, const PodGroups& groups) {
-  PodSamples usable;
-  for (const auto& [name, sample] : samples) {
-    if (!groups.ignored.contains(name) && !groups.unready.contains(name)) {
-      usable.emplace(name, sample);
-    }
-  }
-  return usable;
-}
-
-void set_value(PodSamples& samples, const std::string& name, std::int64_t milli) {
-  samples[name] = PodSample{milli, Time{}, 0};
+// The samples that take part in the first pass (upstream's metrics after removing ignored and
+// unready pods): those of ready pods, and those of pods the selector did not return.
+std::int64_t usable_count(const PodGroups& groups, const MatchedSamples& samples) {
+  return groups.ready_count + static_cast<std::int64_t>(samples.unmatched.size());
 }
 
 // §5.5, first pass: with no unready pod to count (the ratio does not scale up) and no missing
 // pod to fill in, the ready pods decide alone. nullopt: the second pass is needed.
 std::optional<std::int32_t> ready_pods_replicas(std::int32_t current, double ratio, const PodGroups& groups,
                                                 const Tolerances& tolerances) {
-  if ((!groups.unready.empty() && ratio > 1.0) || !groups.missing.empty()) {
+  if ((groups.unready_count > 0 && ratio > 1.0) || groups.missing_count > 0) {
     return std::nullopt;
   }
   return tolerances.within(ratio) ? current : detail::ceil_int32(ratio * static_cast<double>(groups.ready_count));
 }
 
-// §5.5, between the passes: on a scale-down a missing pod uses scale_down_fill(name), on a
-// scale-up 0 (at ratio 1 missing pods stay out); unready pods count, as 0, only on a scale-up.
-template <class Fill>
-void fill_in_for_second_pass(PodSamples& metrics, const PodGroups& groups, double ratio, Fill&& scale_down_fill) {
-  if (ratio < 1.0) {
-    for (const std::string& name : groups.missing) {
-      set_value(metrics, name, scale_down_fill(name));
-    }
-  } else if (ratio > 1.0) {
-    for (const std::string& name : groups.missing) {
-      set_value(metrics, name, 0);
-    }
-    for (const std::string& name : groups.unready) {
-      set_value(metrics, name, 0);
+// §5.5, between the passes: on a scale-down a missing pod i adds scale_down_fill(i), on a
+// scale-up 0 (at ratio 1 missing pods stay out); unready pods add 0, only on a scale-up.
+// `request(i)` is what pod i adds to the requests total (0 on the plain path).
+template <class Fill, class Request>
+SampleTotals fill_in_for_second_pass(SampleTotals totals, const PodGroups& groups, double ratio, Fill&& scale_down_fill,
+                                     Request&& request) {
+  for (std::size_t i = 0; i < groups.of_pod.size(); ++i) {
+    const PodGroup group = groups.of_pod[i];
+    if (ratio < 1.0 && group == PodGroup::kMissing) {
+      totals.add(scale_down_fill(i), request(i));
+    } else if (ratio > 1.0 && (group == PodGroup::kMissing || group == PodGroup::kUnready)) {
+      totals.add(0, request(i));
     }
   }
+  return totals;
+}
+
+// The filled-in pods of fill_in_for_second_pass, counted.
+std::int64_t filled_count(const PodGroups& groups, double ratio) {
+  if (ratio < 1.0) {
+    return groups.missing_count;
+  }
+  return ratio > 1.0 ? groups.missing_count + groups.unready_count : 0;
 }
 
 // The checks after missing and unready pods were filled in: no move inside the tolerances, and
 // none that would reverse the direction the first pass pointed to, either by the new ratio or
 // by the ceil over the augmented pod count (DuringRollingUpdateWithMaxSurge).
-std::int32_t second_pass_replicas(std::int32_t current, double ratio, double new_ratio, std::size_t pod_count,
+std::int32_t second_pass_replicas(std::int32_t current, double ratio, double new_ratio, std::int64_t pod_count,
                                   const Tolerances& tolerances) {
   if (tolerances.within(new_ratio) || (ratio < 1.0 && new_ratio > 1.0) || (ratio > 1.0 && new_ratio < 1.0)) {
     return current;
@@ -118,56 +122,45 @@ std::int64_t per_pod_usage(std::int32_t status_replicas, std::int64_t usage) {
 
 }  // namespace
 
-Result<UtilizationRatio> resource_utilization_ratio(const PodSamples& samples, const PodRequests& requests,
-                                                    std::int32_t target_percent) {
+void SampleTotals::add(std::int64_t milli, std::int64_t request_milli) {
+  metrics = detail::saturating_add(metrics, milli);
+  requests = detail::saturating_add(requests, request_milli);
+  ++entries;
+}
+
+Result<UtilizationRatio> resource_utilization_ratio(const SampleTotals& totals, std::int32_t target_percent) {
   if (target_percent <= 0) {
     return CalculationError{"invalid target utilization " + std::to_string(target_percent)};
   }
-  std::int64_t metrics_total = 0;
-  std::int64_t requests_total = 0;
-  std::int64_t entries = 0;
-  for (const auto& [name, sample] : samples) {
-    const auto request = requests.find(name);
-    if (request == requests.end()) {
-      continue;  // a sample of a pod we know no request of is superfluous
-    }
-    metrics_total = detail::saturating_add(metrics_total, sample.milli_value);
-    requests_total = detail::saturating_add(requests_total, request->second);
-    ++entries;
-  }
-  if (requests_total == 0) {
+  if (totals.requests == 0 || totals.entries == 0) {  // add() makes requests != 0 imply entries > 0
     return CalculationError{"no metrics returned matched known pods"};
   }
   UtilizationRatio result;
-  const std::int64_t percent = detail::saturating_div(detail::saturating_mul(metrics_total, 100), requests_total);
+  const std::int64_t percent = detail::saturating_div(detail::saturating_mul(totals.metrics, 100), totals.requests);
   // Go's int32() would wrap a percent beyond int32 (only reachable with saturated sums); we clamp.
   result.utilization_percent = static_cast<std::int32_t>(std::clamp<std::int64_t>(
       percent, std::numeric_limits<std::int32_t>::min(), std::numeric_limits<std::int32_t>::max()));
   result.ratio = static_cast<double>(result.utilization_percent) / static_cast<double>(target_percent);
-  result.raw_average_milli = metrics_total / entries;  // entries > 0: requests_total != 0
+  result.raw_average_milli = totals.metrics / totals.entries;
   return result;
 }
 
-Result<UsageRatio> metric_usage_ratio(const PodSamples& samples, std::int64_t target_milli) {
+Result<UsageRatio> metric_usage_ratio(const SampleTotals& totals, std::int64_t target_milli) {
   if (target_milli <= 0) {
     return CalculationError{"invalid target value " + std::to_string(target_milli) + "m"};
   }
-  if (samples.empty()) {
+  if (totals.entries == 0) {
     return CalculationError{kNoMetrics};
   }
-  std::int64_t total = 0;
-  for (const auto& [name, sample] : samples) {
-    total = detail::saturating_add(total, sample.milli_value);
-  }
   UsageRatio result;
-  result.usage_milli = total / static_cast<std::int64_t>(samples.size());
+  result.usage_milli = totals.metrics / totals.entries;
   result.ratio = static_cast<double>(result.usage_milli) / static_cast<double>(target_milli);
   return result;
 }
 
 Result<ResourceUtilizationReplicas> resource_utilization_replicas(
     std::int32_t current_replicas, std::int32_t target_utilization_percent, std::string_view resource,
-    const std::optional<std::string>& container, std::span<const PodInfo> pods, const PodSamples& samples,
+    const std::optional<std::string>& container, std::span<const PodInfo> pods, const MatchedSamples& samples,
     const CalculatorSettings& settings, Time now) {
   if (target_utilization_percent <= 0) {
     return CalculationError{"invalid target utilization " + std::to_string(target_utilization_percent)};
@@ -176,8 +169,7 @@ Result<ResourceUtilizationReplicas> resource_utilization_replicas(
     return CalculationError{kNoPods};
   }
   const PodGroups groups = group_pods(pods, samples, resource, settings, now);
-  PodSamples metrics = usable_samples(samples, groups);
-  if (metrics.empty()) {
+  if (usable_count(groups, samples) == 0) {
     return CalculationError{kNoMetrics};
   }
   auto requests_or = pod_requests(pods, resource, container);
@@ -185,7 +177,14 @@ Result<ResourceUtilizationReplicas> resource_utilization_replicas(
     return std::move(*error);
   }
   const PodRequests& requests = std::get<PodRequests>(requests_or);
-  auto first_or = resource_utilization_ratio(metrics, requests, target_utilization_percent);
+  // First pass: the ready pods; unmatched samples have no request, so upstream skips them here.
+  SampleTotals totals;
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    if (groups.of_pod[i] == PodGroup::kReady) {
+      totals.add(samples.by_pod[i]->milli_value, requests[i]);  // ready => has a sample
+    }
+  }
+  auto first_or = resource_utilization_ratio(totals, target_utilization_percent);
   if (auto* error = std::get_if<CalculationError>(&first_or)) {
     return std::move(*error);
   }
@@ -198,23 +197,30 @@ Result<ResourceUtilizationReplicas> resource_utilization_replicas(
   }
   // Scale-down: a missing pod uses its whole request, or the target when that is above 100%.
   const std::int64_t fallback_percent = std::max<std::int64_t>(100, target_utilization_percent);
-  fill_in_for_second_pass(metrics, groups, ratio, [&](const std::string& name) {
-    const auto request = requests.find(name);
-    const std::int64_t milli = request == requests.end() ? 0 : request->second;
-    return detail::saturating_mul(milli, fallback_percent) / 100;
-  });
-  auto second_or = resource_utilization_ratio(metrics, requests, target_utilization_percent);
+  const auto request = [&](std::size_t i) { return requests[i]; };
+  const auto fill = [&](std::size_t i) { return detail::saturating_mul(requests[i], fallback_percent) / 100; };
+  auto second_or = resource_utilization_ratio(fill_in_for_second_pass(totals, groups, ratio, fill, request),
+                                              target_utilization_percent);
   if (auto* error = std::get_if<CalculationError>(&second_or)) {
     return std::move(*error);
   }
+  const std::int64_t pod_count = usable_count(groups, samples) + filled_count(groups, ratio);
   result.replicas = second_pass_replicas(current_replicas, ratio, std::get<UtilizationRatio>(second_or).ratio,
-                                         metrics.size(), settings.tolerances);
+                                         pod_count, settings.tolerances);
   return result;
+}
+
+Result<ResourceUtilizationReplicas> resource_utilization_replicas(
+    std::int32_t current_replicas, std::int32_t target_utilization_percent, std::string_view resource,
+    const std::optional<std::string>& container, std::span<const PodInfo> pods, const PodSamples& samples,
+    const CalculatorSettings& settings, Time now) {
+  return resource_utilization_replicas(current_replicas, target_utilization_percent, resource, container, pods,
+                                       match_samples(pods, samples), settings, now);
 }
 
 Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas, std::int64_t target_milli,
                                                   std::string_view resource, std::span<const PodInfo> pods,
-                                                  const PodSamples& samples, const CalculatorSettings& settings,
+                                                  const MatchedSamples& samples, const CalculatorSettings& settings,
                                                   Time now) {
   if (target_milli <= 0) {
     return CalculationError{"invalid target value " + std::to_string(target_milli) + "m"};
@@ -223,8 +229,17 @@ Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas,
     return CalculationError{kNoPods};
   }
   const PodGroups groups = group_pods(pods, samples, resource, settings, now);
-  PodSamples metrics = usable_samples(samples, groups);
-  auto first_or = metric_usage_ratio(metrics, target_milli);  // errors when metrics is empty
+  // First pass: the ready pods and the samples of pods the selector did not return.
+  SampleTotals totals;
+  for (std::size_t i = 0; i < pods.size(); ++i) {
+    if (groups.of_pod[i] == PodGroup::kReady) {
+      totals.add(samples.by_pod[i]->milli_value);  // ready => has a sample
+    }
+  }
+  for (const PodSample& stray : samples.unmatched) {
+    totals.add(stray.milli_value);
+  }
+  auto first_or = metric_usage_ratio(totals, target_milli);  // errors when no sample was added
   if (auto* error = std::get_if<CalculationError>(&first_or)) {
     return std::move(*error);
   }
@@ -236,10 +251,19 @@ Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas,
     return result;
   }
   // Scale-down: a missing pod uses exactly the target.
-  fill_in_for_second_pass(metrics, groups, ratio, [&](const std::string&) { return target_milli; });
-  const double new_ratio = std::get<UsageRatio>(metric_usage_ratio(metrics, target_milli)).ratio;
-  result.replicas = second_pass_replicas(current_replicas, ratio, new_ratio, metrics.size(), settings.tolerances);
+  const SampleTotals second = fill_in_for_second_pass(
+      totals, groups, ratio, [&](std::size_t) { return target_milli; }, [](std::size_t) { return std::int64_t{0}; });
+  const double new_ratio = std::get<UsageRatio>(metric_usage_ratio(second, target_milli)).ratio;
+  result.replicas = second_pass_replicas(current_replicas, ratio, new_ratio, second.entries, settings.tolerances);
   return result;
+}
+
+Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas, std::int64_t target_milli,
+                                                  std::string_view resource, std::span<const PodInfo> pods,
+                                                  const PodSamples& samples, const CalculatorSettings& settings,
+                                                  Time now) {
+  return plain_metric_replicas(current_replicas, target_milli, resource, pods, match_samples(pods, samples), settings,
+                               now);
 }
 
 Result<std::int32_t> usage_ratio_replica_count(std::int32_t current_replicas, double ratio,

@@ -19,7 +19,9 @@ namespace {
   std::abort();
 }
 
-bool finite(const std::optional<double>& v) { return !v || std::isfinite(*v); }
+bool finite(const std::optional<double>& v) {
+  return !v || std::isfinite(*v);
+}
 
 }  // namespace
 

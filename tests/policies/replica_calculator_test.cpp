@@ -937,11 +937,12 @@ TEST_P(GroupPods, FollowsUpstreamRuleOrder) {
     samples[c.pod.name] = *c.sample;
   }
   const std::vector<PodInfo> pods{c.pod};
-  const PodGroups groups = group_pods(pods, samples, c.resource, test_settings(), kNow);
+  const PodGroups groups = group_pods(pods, match_samples(pods, samples), c.resource, test_settings(), kNow);
+  ASSERT_EQ(groups.of_pod.size(), 1U);
   EXPECT_EQ(groups.ready_count, c.expected == Group::kReady ? 1 : 0);
-  EXPECT_EQ(groups.unready.contains(c.pod.name), c.expected == Group::kUnready);
-  EXPECT_EQ(groups.missing.contains(c.pod.name), c.expected == Group::kMissing);
-  EXPECT_EQ(groups.ignored.contains(c.pod.name), c.expected == Group::kIgnored);
+  EXPECT_EQ(groups.of_pod[0] == PodGroup::kUnready, c.expected == Group::kUnready);
+  EXPECT_EQ(groups.of_pod[0] == PodGroup::kMissing, c.expected == Group::kMissing);
+  EXPECT_EQ(groups.of_pod[0] == PodGroup::kIgnored, c.expected == Group::kIgnored);
 }
 
 // A pod that started `started` ago with the given Ready status, last changed `transition` ago.
@@ -1043,13 +1044,13 @@ TEST(PodRequests, SumsContainersAndRestartableInitContainers) {
   const std::vector<PodInfo> pods{
       pod_with({{"web", {{"cpu", 500}}}, {"log", {{"cpu", 100}}}}, {{"proxy", {{"cpu", 250}}}})};
   const PodRequests requests = value_of(pod_requests(pods, "cpu", std::nullopt));
-  EXPECT_EQ(requests.at("web-0"), 850);  // 500 + 100 + 250
+  EXPECT_EQ(requests.at(0), 850);  // web-0: 500 + 100 + 250
 }
 
 TEST(PodRequests, OneContainerOnly) {
   const std::vector<PodInfo> pods{pod_with({{"web", {{"cpu", 500}}}, {"log", {}}}, {{"proxy", {{"cpu", 250}}}})};
-  EXPECT_EQ(value_of(pod_requests(pods, "cpu", "web")).at("web-0"), 500);    // log's missing request is not read
-  EXPECT_EQ(value_of(pod_requests(pods, "cpu", "proxy")).at("web-0"), 250);  // a sidecar can be named
+  EXPECT_EQ(value_of(pod_requests(pods, "cpu", "web")).at(0), 500);    // log's missing request is not read
+  EXPECT_EQ(value_of(pod_requests(pods, "cpu", "proxy")).at(0), 250);  // a sidecar can be named
   // "" means no container, as upstream's empty string: every container counts, and log has no request
   EXPECT_EQ(error_of(pod_requests(pods, "cpu", "")), "missing request for cpu in container log of Pod web-0");
 }
@@ -1072,16 +1073,16 @@ TEST(PodRequests, UnknownContainerIsAnError) {
 
 TEST(PodRequests, SumSaturates) {
   const std::vector<PodInfo> pods{pod_with({{"a", {{"cpu", kMaxInt64}}}, {"b", {{"cpu", kMaxInt64}}}})};
-  EXPECT_EQ(value_of(pod_requests(pods, "cpu", std::nullopt)).at("web-0"), kMaxInt64);
+  EXPECT_EQ(value_of(pod_requests(pods, "cpu", std::nullopt)).at(0), kMaxInt64);
 }
 
 // --- Errors of the pod-based paths --------------------------------------------------------------
 
 TEST(ReplicaCalculatorErrors, NoPods) {
   const CalculatorSettings settings = test_settings();
-  EXPECT_EQ(error_of(resource_utilization_replicas(3, 50, "cpu", std::nullopt, {}, {}, settings, kNow)),
+  EXPECT_EQ(error_of(resource_utilization_replicas(3, 50, "cpu", std::nullopt, {}, PodSamples{}, settings, kNow)),
             "no pods returned by selector while calculating replica count");
-  EXPECT_EQ(error_of(plain_metric_replicas(3, 500, "", {}, {}, settings, kNow)),
+  EXPECT_EQ(error_of(plain_metric_replicas(3, 500, "", {}, PodSamples{}, settings, kNow)),
             "no pods returned by selector while calculating replica count");
 }
 
@@ -1153,16 +1154,19 @@ TEST(ReadyPodCount, RunningAndReadyOnly) {
 }
 
 TEST(UsageRatio, IntegerAverage) {
-  const PodSamples samples{{"a", {10, kNow, kMinute}}, {"b", {11, kNow, kMinute}}};
+  SampleTotals samples;  // a: 10, b: 11
+  samples.add(10);
+  samples.add(11);
   const UsageRatio r = value_of(metric_usage_ratio(samples, 4));
   EXPECT_EQ(r.usage_milli, 10);  // 21 / 2, truncated
   EXPECT_DOUBLE_EQ(r.ratio, 2.5);
 }
 
 TEST(UtilizationRatio, IntegerPercentBeforeTheRatio) {
-  const PodSamples samples{{"a", {333, kNow, kMinute}}, {"b", {334, kNow, kMinute}}};
-  const PodRequests requests{{"a", 1000}, {"b", 1000}};
-  const UtilizationRatio r = value_of(resource_utilization_ratio(samples, requests, 30));
+  SampleTotals samples;  // a: 333 of 1000, b: 334 of 1000
+  samples.add(333, 1000);
+  samples.add(334, 1000);
+  const UtilizationRatio r = value_of(resource_utilization_ratio(samples, 30));
   EXPECT_EQ(r.utilization_percent, 33);  // 66700 / 2000 = 33.35 -> 33
   EXPECT_DOUBLE_EQ(r.ratio, 33.0 / 30.0);
   EXPECT_EQ(r.raw_average_milli, 333);  // 667 / 2

@@ -8,21 +8,30 @@
 // division wherever upstream divides integers, double wherever it uses float64. Sums and
 // products saturate at INT64_MAX/INT64_MIN and every double -> int32/int64 conversion saturates
 // (NaN -> 0), where Go would wrap or produce an implementation-defined value: no UB on any input.
-// Work bounds: O((pods + samples) log pods) time and O(pods) memory per call.
+// Work bounds: O(pods × containers + samples) time per call and a few allocations (none per pod);
+// the PodSamples overloads add O(pods + samples) expected time for the matching.
+//
+// Pods and samples are matched once, by name, into MatchedSamples (a vector aligned with the pod
+// list); grouping, requests and both passes of the ratio are then single passes over arrays
+// indexed by pod position, with no per-pod allocation and no comparison of pod names. Pod names are
+// unique (the API server guarantees it within a namespace); should a list repeat a name, only the
+// first pod of that name gets the samples and the others count as pods without a sample.
+// The PodSamples (map by name) overloads are for tests and benchmarks: they match, then call
+// the MatchedSamples functions.
 //
 // Where we differ from upstream, on purpose (each is input upstream's API validation rejects or
 // a Go conversion whose result is implementation-defined):
 //   - a target <= 0 is a CalculationError ("invalid target"), where upstream divides by zero;
-//   - statusReplicas == 0 on the per-pod (AverageValue) paths: see object_average_value_replicas;
-//   - the Ready condition is two-valued here (True/False) or absent; status "Unknown" must be
-//     mapped by the caller (upstream treats Unknown as neither True nor False).
+//   - statusReplicas == 0 on the per-pod (AverageValue) paths: see object_average_value_replicas.
+// The Ready condition keeps all three statuses (ConditionStatus), read as upstream reads them.
 // Not modelled: pod-level requests (KEP-2837, PodLevelResources gate).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,7 +48,8 @@ enum class PodPhase { kPending, kRunning, kSucceeded, kFailed, kUnknown };
 
 struct ContainerRequests {
   std::string name;
-  std::map<std::string, std::int64_t> requests_milli;  // resource name -> milli-units
+  // resource name -> milli-units; std::less<>: looked up by string_view without a temporary key.
+  std::map<std::string, std::int64_t, std::less<>> requests_milli;
 };
 
 // What the calculator reads of a Pod.
@@ -64,7 +74,20 @@ struct PodSample {
   Time timestamp;
   Duration window = 60 * kSecond;
 };
-using PodSamples = std::map<std::string, PodSample>;  // by pod name
+using PodSamples = std::map<std::string, PodSample>;  // by pod name (tests, benchmarks)
+
+// The samples of one metric matched to the pod list: by_pod[i] is pods[i]'s sample (nullopt: the
+// pod has none). Samples whose pod name matches no listed pod stay in `unmatched`, one per name:
+// upstream keeps them too (the plain-metric average counts them; the utilization ratio skips
+// them for want of a request).
+// Invariant: by_pod.size() == the pod list's size (a shorter by_pod reads as pods without samples).
+struct MatchedSamples {
+  std::vector<std::optional<PodSample>> by_pod;
+  std::vector<PodSample> unmatched;
+};
+
+// Matches samples by pod name to `pods` (see MatchedSamples).
+MatchedSamples match_samples(std::span<const PodInfo> pods, const PodSamples& samples);
 
 struct Tolerances {
   double scale_down = 0.1;
@@ -81,21 +104,28 @@ struct CalculatorSettings {
 
 // --- §5.2 grouping --------------------------------------------------------------------------
 
+enum class PodGroup : std::uint8_t {
+  kReady,    // has a sample, counts in the first pass
+  kUnready,  // Pending, or (cpu only) not ready / still initializing
+  kMissing,  // no sample
+  kIgnored,  // deleting or Failed
+};
+
 struct PodGroups {
-  std::int64_t ready_count = 0;
-  std::set<std::string> unready;  // Pending, or (cpu only) not ready / still initializing
-  std::set<std::string> missing;  // no sample
-  std::set<std::string> ignored;  // deleting or Failed
+  std::vector<PodGroup> of_pod;  // of_pod[i]: pods[i]'s group; same size as the pod list
+  std::int64_t ready_count = 0;  // the counts of each group in of_pod
+  std::int64_t unready_count = 0;
+  std::int64_t missing_count = 0;
 };
 
 // Upstream groupPods, rules in upstream's order. `resource` == "cpu" enables the readiness
 // rules; any other resource, or "" for Pods metrics, ignores readiness.
-PodGroups group_pods(std::span<const PodInfo> pods, const PodSamples& samples, std::string_view resource,
+PodGroups group_pods(std::span<const PodInfo> pods, const MatchedSamples& samples, std::string_view resource,
                      const CalculatorSettings& settings, Time now);
 
 // --- §5.3 requests --------------------------------------------------------------------------
 
-using PodRequests = std::map<std::string, std::int64_t>;  // pod name -> milli-units
+using PodRequests = std::vector<std::int64_t>;  // [i]: pods[i]'s request, milli-units
 
 // Upstream calculateRequests for every pod: the sum over containers and restartable init
 // containers, or only `container` when given. Errors: "missing request for <r> in container
@@ -105,25 +135,33 @@ Result<PodRequests> pod_requests(std::span<const PodInfo> pods, std::string_view
 
 // --- §5.4 ratios ----------------------------------------------------------------------------
 
+// What upstream's ratio functions loop over, summed: one add() per sample taking part. Sums
+// saturate. (Upstream sums in map order; the samples are >= 0, so the order cannot matter.)
+struct SampleTotals {
+  std::int64_t metrics = 0;   // metricsTotal
+  std::int64_t requests = 0;  // requestsTotal (utilization only)
+  std::int64_t entries = 0;   // samples added
+  void add(std::int64_t milli, std::int64_t request_milli = 0);
+};
+
 struct UtilizationRatio {
   double ratio = 0;
   std::int32_t utilization_percent = 0;  // int32(metricsTotal*100 / requestsTotal), saturated
   std::int64_t raw_average_milli = 0;    // metricsTotal / entries (integer division)
 };
 
-// Upstream GetResourceUtilizationRatio: only samples whose pod has a request count. Error
-// "no metrics returned matched known pods" when requestsTotal == 0; error when target <= 0.
-Result<UtilizationRatio> resource_utilization_ratio(const PodSamples& samples, const PodRequests& requests,
-                                                    std::int32_t target_percent);
+// Upstream GetResourceUtilizationRatio over the samples whose pod has a request. Error "no
+// metrics returned matched known pods" when requestsTotal == 0; error when target <= 0.
+Result<UtilizationRatio> resource_utilization_ratio(const SampleTotals& totals, std::int32_t target_percent);
 
 struct UsageRatio {
   double ratio = 0;
   std::int64_t usage_milli = 0;  // sum / count (integer division)
 };
 
-// Upstream GetMetricUsageRatio. Error when `samples` is empty (upstream never calls it so) or
+// Upstream GetMetricUsageRatio. Error when no sample was added (upstream never calls it so) or
 // target_milli <= 0.
-Result<UsageRatio> metric_usage_ratio(const PodSamples& samples, std::int64_t target_milli);
+Result<UsageRatio> metric_usage_ratio(const SampleTotals& totals, std::int64_t target_milli);
 
 // --- §5.5 pod-based replica counts ------------------------------------------------------------
 
@@ -134,6 +172,10 @@ struct ResourceUtilizationReplicas {
 };
 
 // Upstream GetResourceReplicas (Resource and ContainerResource, Utilization target).
+Result<ResourceUtilizationReplicas> resource_utilization_replicas(
+    std::int32_t current_replicas, std::int32_t target_utilization_percent, std::string_view resource,
+    const std::optional<std::string>& container, std::span<const PodInfo> pods, const MatchedSamples& samples,
+    const CalculatorSettings& settings, Time now);
 Result<ResourceUtilizationReplicas> resource_utilization_replicas(
     std::int32_t current_replicas, std::int32_t target_utilization_percent, std::string_view resource,
     const std::optional<std::string>& container, std::span<const PodInfo> pods, const PodSamples& samples,
@@ -147,6 +189,10 @@ struct PlainMetricReplicas {
 // Upstream calcPlainMetricReplicas: Resource/ContainerResource AverageValue (resource = its
 // name; samples already per container) and Pods metrics (resource = ""). Missing pods count as
 // exactly the target on a scale-down.
+Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas, std::int64_t target_milli,
+                                                  std::string_view resource, std::span<const PodInfo> pods,
+                                                  const MatchedSamples& samples, const CalculatorSettings& settings,
+                                                  Time now);
 Result<PlainMetricReplicas> plain_metric_replicas(std::int32_t current_replicas, std::int64_t target_milli,
                                                   std::string_view resource, std::span<const PodInfo> pods,
                                                   const PodSamples& samples, const CalculatorSettings& settings,
