@@ -119,10 +119,12 @@ class InputReader {
   }
 
   void read_scale(const YamlNode& node, ScaleObservation& scale) {
-    const Fields f = r_.fields(node, "scale", {"spec", "status"});
+    // An autoscaling/v1 Scale as the API returns it is accepted whole: its apiVersion, kind and
+    // metadata are ignored, and spec.replicas may be absent (omitempty: the API leaves out 0).
+    const Fields f = r_.fields(node, "scale", {"apiVersion", "kind", "metadata", "spec", "status"});
     if (const YamlNode* spec = r_.required(f, "spec")) {
       const Fields s = r_.fields(*spec, "scale.spec", {"replicas"});
-      scale.spec_replicas = read_count(r_, s, "replicas", true).value_or(0);
+      scale.spec_replicas = read_count(r_, s, "replicas", false).value_or(0);
     }
     if (const YamlNode* status = f.get("status")) {
       const Fields s = r_.fields(*status, "scale.status", {"replicas", "selector"});

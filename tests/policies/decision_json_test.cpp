@@ -238,6 +238,21 @@ TEST(DecisionInputJson, MinimalInputTakesTheDocumentedDefaults) {
   EXPECT_FALSE(in.state.rollout.has_value());
 }
 
+TEST(DecisionInputJson, AScaleObjectAsTheApiReturnsItIsAcceptedWhole) {
+  // `kubectl get --raw .../deployments/web/scale` at zero replicas: spec.replicas is omitted (omitempty).
+  std::string text = input_with("");
+  const std::string scale =
+      R"("scale": {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": "web", "namespace": "default",)"
+      R"( "uid": "6f1c", "resourceVersion": "812", "creationTimestamp": "2026-01-01T00:00:00Z"}, "spec": {},)"
+      R"( "status": {"replicas": 0, "selector": "app=web"}})";
+  const std::size_t at = text.find("\"scale\"");
+  text.replace(at, text.find("}}", at) + 2 - at, scale);
+  const DecisionInput in = must_parse(text);
+  EXPECT_EQ(in.scale.spec_replicas, 0);
+  EXPECT_EQ(in.scale.status_replicas, 0);
+  EXPECT_EQ(in.scale.selector, "app=web");
+}
+
 TEST(DecisionInputJson, ScaleStatusAbsentGivesZeroReplicasAndNoSelector) {
   std::string text = input_with("");
   text.replace(text.find(", \"status\""), text.find("}}", text.find(", \"status\"")) + 1 - text.find(", \"status\""),
