@@ -204,7 +204,8 @@ Fixture make_fixture(const CaseSpec& c) {
   const ControllerSettings& ctl = f.input.controller;
   const HPAScalingRules& down = f.input.policy.behavior->scale_down;
   const HPAScalingRules& up = f.input.policy.behavior->scale_up;
-  f.settings = CalculatorSettings{{down.tolerance.value_or(ctl.tolerance), up.tolerance.value_or(ctl.tolerance)},
+  f.settings = CalculatorSettings{{down.tolerance ? down.tolerance->approximate() : ctl.tolerance,
+                                   up.tolerance ? up.tolerance->approximate() : ctl.tolerance},
                                   ctl.cpu_initialization_period,
                                   ctl.initial_readiness_delay};
   return f;

@@ -25,8 +25,11 @@ seed_dir() {  # a fresh read-only seed directory for one target
   echo "$dir"
 }
 shopt -s nullglob
-policy_seeds=$(seed_dir policy_parser_fuzz policies/examples/*.yaml policies/examples/*.json policies/examples/broken/*)
-decide_seeds=$(seed_dir decide_fuzz policies/examples/decisions/*.json policies/examples/decisions/*.yaml)
+# tests/fuzz/regressions/ keeps every input that once failed (a crash, a hang, a broken invariant).
+policy_seeds=$(seed_dir policy_parser_fuzz policies/examples/*.yaml policies/examples/*.json policies/examples/broken/* \
+                        tests/fuzz/regressions/*)
+decide_seeds=$(seed_dir decide_fuzz policies/examples/decisions/*.json policies/examples/decisions/*.yaml \
+                        tests/fuzz/regressions/*)
 
 run() {
   local target=$1 seeds=$2

@@ -79,7 +79,7 @@ Json rules_json(const HPAScalingRules& rules) {
     out["policies"].push_back({{"type", name(p.type)}, {"value", p.value}, {"periodSeconds", p.period_seconds}});
   }
   if (rules.tolerance) {
-    out["tolerance"] = number(*rules.tolerance);
+    out["tolerance"] = rules.tolerance->canonical();
   }
   return out;
 }

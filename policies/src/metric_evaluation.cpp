@@ -299,8 +299,10 @@ std::optional<std::int64_t> to_milli(double value) {
 Tolerances tolerances_for(const Policy& policy, const ControllerSettings& controller) {
   Tolerances tolerances{controller.tolerance, controller.tolerance};
   if (policy.behavior) {
-    tolerances.scale_down = policy.behavior->scale_down.tolerance.value_or(controller.tolerance);
-    tolerances.scale_up = policy.behavior->scale_up.tolerance.value_or(controller.tolerance);
+    const auto& down = policy.behavior->scale_down.tolerance;
+    const auto& up = policy.behavior->scale_up.tolerance;
+    tolerances.scale_down = down ? down->approximate() : controller.tolerance;
+    tolerances.scale_up = up ? up->approximate() : controller.tolerance;
   }
   return tolerances;
 }

@@ -103,9 +103,7 @@ void read_rules(Reader& r, const YamlNode& node, const std::string& path, HPASca
       }
     }
   }
-  if (const auto tolerance = r.number(f, "tolerance", false)) {
-    rules.tolerance = tolerance;
-  }
+  rules.tolerance = r.quantity(f, "tolerance", false);
 }
 
 void read_behavior(Reader& r, const YamlNode& node, Policy& policy) {

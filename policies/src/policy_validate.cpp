@@ -205,7 +205,7 @@ class Validator {
         error(at + ".periodSeconds", "must be between 1 and 1800");
       }
     }
-    if (r.tolerance && *r.tolerance < 0) {
+    if (r.tolerance && r.tolerance->sign() < 0) {
       error(path + ".tolerance", "must not be negative");
     }
   }

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -186,9 +187,23 @@ YamlLoad load_yaml(std::string_view text) {
   YAML::Parser parser(in);
   TreeBuilder builder(text, load.problems);
   try {
+    // yaml-cpp 0.7 never consumes a token that cannot start a node (a ',' at the top level): it
+    // reports an empty document at the same place forever (yaml-cpp #1040, fixed upstream by
+    // #1319). Two empty documents in a row at one position mean no progress: stop with an error.
+    std::optional<std::pair<int, int>> last_empty;
     while (parser.HandleNextDocument(builder)) {
       YamlDocument document = builder.take_document();
-      if (document.root.kind != YamlNode::Kind::kNull && !builder.broken()) {
+      if (document.root.kind == YamlNode::Kind::kNull) {
+        const std::pair<int, int> at{document.root.line, document.root.column};
+        if (last_empty == at) {
+          load.problems.push_back({at.first, at.second, "invalid YAML: unexpected token where a value should start"});
+          break;
+        }
+        last_empty = at;
+        continue;
+      }
+      last_empty.reset();
+      if (!builder.broken()) {
         load.documents.push_back(std::move(document));
       }
     }

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -88,8 +89,17 @@ Behavior behavior(std::optional<HPAScalingRules> up = std::nullopt,
 
 Behavior tolerances(std::optional<double> up, std::optional<double> down) {
   Behavior b;
-  b.scale_up.tolerance = up;
-  b.scale_down.tolerance = down;
+  // As a user writes them: decimal quantities ("0.05"), read by HPA with AsApproximateFloat64.
+  const auto quantity = [](std::optional<double> v) -> std::optional<Quantity> {
+    if (!v) {
+      return std::nullopt;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", *v);
+    return q(text);
+  };
+  b.scale_up.tolerance = quantity(up);
+  b.scale_down.tolerance = quantity(down);
   return b;
 }
 

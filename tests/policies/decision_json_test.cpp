@@ -131,7 +131,7 @@ TEST(PolicyJson, GivesExactlyThePolicyTheEquivalentYamlGives) {
   EXPECT_EQ(json.metrics[2].target.value->canonical(), "100m");
   EXPECT_EQ(json.metrics[2].activation_value.milli_value(), 1);  // 0.0001 rounds up, as the API server does
   ASSERT_TRUE(json.behavior.has_value());
-  EXPECT_EQ(json.behavior->scale_up.tolerance, 0.05);
+  EXPECT_EQ(json.behavior->scale_up.tolerance->canonical(), "50m");
   EXPECT_EQ(json.behavior->scale_up.stabilization_window_seconds, 0);  // the autoscaling/v2 default
   EXPECT_EQ(json.behavior->scale_down.stabilization_window_seconds, 600);
   EXPECT_EQ(json.behavior->scale_down.select_policy, SelectPolicy::kMin);

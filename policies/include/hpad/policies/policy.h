@@ -67,7 +67,9 @@ struct HPAScalingRules {
   std::optional<std::int32_t> stabilization_window_seconds;  // unset only for scaleDown
   SelectPolicy select_policy = SelectPolicy::kMax;
   std::vector<HPAScalingPolicy> policies;
-  std::optional<double> tolerance;  // unset: the controller's tolerance applies
+  // A fraction, written as a Kubernetes quantity ("0.05", "50m") as upstream's field is; HPA
+  // reads it with AsApproximateFloat64 (Quantity::approximate). Unset: the controller's applies.
+  std::optional<Quantity> tolerance;
 };
 
 // autoscaling/v2 defaults (pkg/apis/autoscaling/v2/defaults.go).
