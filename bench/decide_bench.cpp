@@ -72,7 +72,10 @@ Policy web_policy() {
                                SelectPolicy::kMax,
                                {{ScalingPolicyType::kPods, 4, 15}, {ScalingPolicyType::kPercent, 100, 15}},
                                std::nullopt};
-  b.scale_down = HPAScalingRules{std::nullopt, SelectPolicy::kMax, {{ScalingPolicyType::kPercent, 10, 60}}, 0.05};
+  b.scale_down = HPAScalingRules{std::nullopt,
+                                 SelectPolicy::kMax,
+                                 {{ScalingPolicyType::kPercent, 10, 60}},
+                                 std::get<Quantity>(Quantity::parse("0.05"))};
   p.behavior = b;
   p.cooldown = {30, 120, 0};
 
