@@ -11,7 +11,7 @@ jobs=${HPAD_JOBS:-2}
 
 CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHPAD_SANITIZE=address \
       -DHPAD_BUILD_FUZZ=ON -DHPAD_BUILD_TESTS=OFF -DHPAD_BUILD_BENCH=OFF >/dev/null
-cmake --build build/fuzz -j "$jobs" --target policy_parser_fuzz decide_fuzz
+cmake --build build/fuzz -j "$jobs" --target policy_parser_fuzz decide_fuzz query_result_fuzz exposition_fuzz
 
 mkdir -p build/fuzz/artifacts
 seed_dir() {  # a fresh read-only seed directory for one target
@@ -30,18 +30,22 @@ policy_seeds=$(seed_dir policy_parser_fuzz policies/examples/*.yaml policies/exa
                         tests/fuzz/regressions/*)
 decide_seeds=$(seed_dir decide_fuzz policies/examples/decisions/*.json policies/examples/decisions/*.yaml \
                         tests/fuzz/regressions/*)
+query_result_seeds=$(seed_dir query_result_fuzz tests/fuzz/seeds/query_result/*)
+exposition_seeds=$(seed_dir exposition_fuzz tests/fuzz/seeds/exposition/*)
 
-run() {
-  local target=$1 seeds=$2
+run() {  # target, seed dir, dictionary
+  local target=$1 seeds=$2 dict=$3
   mkdir -p "build/fuzz/corpus/$target"
   echo "== fuzz $target for ${seconds}s =="
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "build/fuzz/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=16384 -dict=tests/fuzz/hpad.dict -artifact_prefix="build/fuzz/artifacts/$target-" \
+    -max_len=16384 -dict="$dict" -artifact_prefix="build/fuzz/artifacts/$target-" \
     -print_final_stats=1 "build/fuzz/corpus/$target" "$seeds" 2>&1 | grep -v '^#[0-9].*\(NEW\|REDUCE\|pulse\)' || {
     echo "fuzz $target FAILED; the input is in build/fuzz/artifacts/" >&2
     return 1
   }
 }
-run policy_parser_fuzz "$policy_seeds"
-run decide_fuzz "$decide_seeds"
+run policy_parser_fuzz "$policy_seeds" tests/fuzz/hpad.dict
+run decide_fuzz "$decide_seeds" tests/fuzz/hpad.dict
+run query_result_fuzz "$query_result_seeds" tests/fuzz/prometheus.dict
+run exposition_fuzz "$exposition_seeds" tests/fuzz/prometheus.dict
