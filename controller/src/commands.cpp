@@ -39,22 +39,6 @@ bool read_file(const std::string& path, std::string& text, std::ostream& err) {
   return true;
 }
 
-const char* type_name(MetricSourceType type) {
-  switch (type) {
-    case MetricSourceType::kResource:
-      return "Resource";
-    case MetricSourceType::kContainerResource:
-      return "ContainerResource";
-    case MetricSourceType::kPods:
-      return "Pods";
-    case MetricSourceType::kObject:
-      return "Object";
-    case MetricSourceType::kExternal:
-      return "External";
-  }
-  return "?";
-}
-
 std::string target_text(const policies::MetricTarget& target) {
   switch (target.type) {
     case MetricTargetType::kUtilization:
@@ -76,7 +60,7 @@ std::string summarize(const policies::Policy& policy) {
       << ", metrics ";
   for (std::size_t i = 0; i < policy.metrics.size(); ++i) {
     const policies::MetricSpec& m = policy.metrics[i];
-    out << (i > 0 ? ", " : "") << m.name << " (" << type_name(m.type);
+    out << (i > 0 ? ", " : "") << m.name << " (" << policies::metric_type_name(m.type);
     if (!m.resource.empty()) {
       out << " " << m.resource;
     }
@@ -109,7 +93,7 @@ std::string explain(const policies::Decision& d) {
       << d.desired_replicas << (d.scale ? " (scale)" : " (no change)") << "\n";
   out << "  " << d.message << "\n";
   for (const policies::MetricOutcome& m : d.metrics) {
-    out << "  metric " << m.name << " (" << type_name(m.type) << "): ";
+    out << "  metric " << m.name << " (" << policies::metric_type_name(m.type) << "): ";
     if (m.valid) {
       out << "value " << *m.value;
       if (m.average_utilization) {

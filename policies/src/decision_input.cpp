@@ -27,7 +27,6 @@ using detail::decimal_seconds;
 using detail::Fields;
 using detail::index_path;
 using detail::join_path;
-using detail::open_fields;
 using detail::read_bool;
 using detail::read_bounded;
 using detail::read_count;
@@ -134,7 +133,7 @@ class InputReader {
   }
 
   void read_observations(const YamlNode& node, const std::string& path, std::map<std::string, Observation>& out) {
-    const Fields by_name = open_fields(r_, node, path);
+    const Fields by_name = r_.open_fields(node, path);
     for (const auto& [name, entry] : by_name.by_key) {
       const std::string entry_path = join_path(path, name);
       const Fields f = r_.fields(*entry, entry_path, {"samples", "error"});
@@ -154,7 +153,7 @@ class InputReader {
   void read_sample(const YamlNode& node, const std::string& path, Sample& sample) {
     const Fields f = r_.fields(node, path, {"labels", "value", "timestamp", "windowSeconds"});
     if (const YamlNode* labels = f.get("labels")) {
-      const Fields l = open_fields(r_, *labels, join_path(path, "labels"));
+      const Fields l = r_.open_fields(*labels, join_path(path, "labels"));
       for (const auto& [label, unused] : l.by_key) {
         if (auto value = r_.string(l, label, false)) {
           sample.labels[label] = std::move(*value);

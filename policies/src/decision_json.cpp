@@ -34,13 +34,11 @@ std::int64_t whole_seconds(Duration d) {
   return d / kSecond;
 }
 
-const char* name(MetricSourceType type) {
-  static constexpr const char* kNames[] = {"Resource", "ContainerResource", "Pods", "Object", "External"};
-  return kNames[static_cast<int>(type)];
+std::string name(MetricSourceType type) {
+  return std::string(metric_type_name(type));
 }
-const char* name(MetricTargetType type) {
-  static constexpr const char* kNames[] = {"Utilization", "AverageValue", "Value"};
-  return kNames[static_cast<int>(type)];
+std::string name(MetricTargetType type) {
+  return std::string(target_type_name(type));
 }
 const char* name(SelectPolicy p) {
   static constexpr const char* kNames[] = {"Max", "Min", "Disabled"};

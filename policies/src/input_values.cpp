@@ -134,35 +134,6 @@ std::optional<double> read_bounded(Reader& r, const Fields& f, std::string_view 
   return value;
 }
 
-Fields open_fields(Reader& r, const YamlNode& node, std::string path) {
-  Fields f;
-  f.node = &node;
-  f.path = std::move(path);
-  if (node.kind == YamlNode::Kind::kAlias) {
-    return f;  // reported by load_yaml
-  }
-  if (node.kind != YamlNode::Kind::kMap) {
-    r.error(node, f.path, "expected a mapping");
-    return f;
-  }
-  std::set<std::string, std::less<>> seen;
-  for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
-    const YamlNode& key = node.children[i];
-    const YamlNode& value = node.children[i + 1];
-    if (key.kind != YamlNode::Kind::kScalar) {
-      if (key.kind != YamlNode::Kind::kAlias) {
-        r.error(key, f.path, "expected a string key");
-      }
-    } else if (!seen.insert(key.value).second) {
-      r.error(key, join_path(f.path, key.value), "duplicate key \"" + key.value + "\"");
-      f.broken.insert(key.value);
-    } else if (value.kind != YamlNode::Kind::kNull && value.kind != YamlNode::Kind::kAlias) {
-      f.by_key.emplace(key.value, &value);
-    }
-  }
-  return f;
-}
-
 bool written(const Fields& f, std::string_view key) {
   for (std::size_t i = 0; f.node->kind == YamlNode::Kind::kMap && i + 1 < f.node->children.size(); i += 2) {
     if (f.node->children[i].kind == YamlNode::Kind::kScalar && f.node->children[i].value == key) {

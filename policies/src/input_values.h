@@ -26,9 +26,6 @@ std::optional<Time> decimal_seconds(std::string_view text);
 // ("inf", "nan" and "infinity", which std::from_chars would take, included).
 std::optional<double> sample_value(const YamlNode& node);
 
-// A mapping whose keys are not fixed (a Pod's fields, metric names, labels): non-mappings,
-// non-string keys and duplicate keys are reported, nothing else. Null values count as absent.
-Fields open_fields(Reader& r, const YamlNode& node, std::string path);
 // True if the mapping holds `key`, even with a null value.
 bool written(const Fields& f, std::string_view key);
 

@@ -20,19 +20,19 @@ void read_containers(Reader& r, const Fields& spec, std::string_view key, std::v
   const std::string path = join_path(spec.path, key);
   const auto* items = node == nullptr ? nullptr : r.sequence(*node, path);
   for (std::size_t i = 0; items != nullptr && i < items->size(); ++i) {
-    const Fields c = open_fields(r, (*items)[i], index_path(path, i));
+    const Fields c = r.open_fields((*items)[i], index_path(path, i));
     if (key == "initContainers" && r.string(c, "restartPolicy", false).value_or("") != "Always") {
       continue;
     }
     ContainerRequests& container = out.emplace_back();
     container.name = r.string(c, "name", true).value_or("");
     const YamlNode* resources = c.get("resources");
-    const Fields res = resources == nullptr ? Fields{} : open_fields(r, *resources, join_path(c.path, "resources"));
+    const Fields res = resources == nullptr ? Fields{} : r.open_fields(*resources, join_path(c.path, "resources"));
     const YamlNode* requests = res.get("requests");
     if (requests == nullptr) {
       continue;
     }
-    const Fields req = open_fields(r, *requests, join_path(res.path, "requests"));
+    const Fields req = r.open_fields(*requests, join_path(res.path, "requests"));
     for (const auto& [resource, unused] : req.by_key) {
       if (const auto quantity = r.quantity(req, resource, false)) {
         container.requests_milli[resource] = quantity->milli_value();
@@ -42,7 +42,7 @@ void read_containers(Reader& r, const Fields& spec, std::string_view key, std::v
 }
 
 void read_pod_status(Reader& r, const YamlNode& node, const std::string& path, PodInfo& pod) {
-  const Fields s = open_fields(r, node, path);
+  const Fields s = r.open_fields(node, path);
   if (const auto phase = r.string(s, "phase", false)) {
     static constexpr std::pair<std::string_view, PodPhase> kPhases[] = {{"Pending", PodPhase::kPending},
                                                                         {"Running", PodPhase::kRunning},
@@ -57,7 +57,7 @@ void read_pod_status(Reader& r, const YamlNode& node, const std::string& path, P
   const std::string conditions_path = join_path(path, "conditions");
   const auto* items = conditions == nullptr ? nullptr : r.sequence(*conditions, conditions_path);
   for (std::size_t i = 0; items != nullptr && i < items->size() && !pod.ready; ++i) {
-    const Fields c = open_fields(r, (*items)[i], index_path(conditions_path, i));
+    const Fields c = r.open_fields((*items)[i], index_path(conditions_path, i));
     if (r.string(c, "type", false).value_or("") != "Ready") {
       continue;
     }
@@ -71,14 +71,14 @@ void read_pod_status(Reader& r, const YamlNode& node, const std::string& path, P
 }  // namespace
 
 void read_pod(Reader& r, const YamlNode& node, const std::string& path, PodInfo& pod) {
-  const Fields f = open_fields(r, node, path);
+  const Fields f = r.open_fields(node, path);
   if (const YamlNode* metadata = r.required(f, "metadata")) {
-    const Fields m = open_fields(r, *metadata, join_path(path, "metadata"));
+    const Fields m = r.open_fields(*metadata, join_path(path, "metadata"));
     pod.name = r.string(m, "name", true).value_or("");
     pod.deleting = m.get("deletionTimestamp") != nullptr;
   }
   if (const YamlNode* spec = f.get("spec")) {
-    const Fields s = open_fields(r, *spec, join_path(path, "spec"));
+    const Fields s = r.open_fields(*spec, join_path(path, "spec"));
     read_containers(r, s, "containers", pod.containers);
     read_containers(r, s, "initContainers", pod.restartable_init_containers);
   }

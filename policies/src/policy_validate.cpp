@@ -12,7 +12,6 @@
 #include "hpad/policies/policy_parser.h"
 
 namespace hpad::policies {
-namespace {
 
 std::string_view metric_type_name(MetricSourceType type) {
   switch (type) {
@@ -41,6 +40,8 @@ std::string_view target_type_name(MetricTargetType type) {
   }
   return "?";
 }
+
+namespace {
 
 // The DECIDE-API table: which target types each metric type takes.
 std::vector<MetricTargetType> allowed_targets(MetricSourceType type) {

@@ -80,6 +80,15 @@ void Reader::error_at(int line, int column, std::string path, std::string messag
 }
 
 Fields Reader::fields(const YamlNode& node, std::string path, std::initializer_list<std::string_view> allowed) {
+  return read_fields(node, std::move(path), &allowed);
+}
+
+Fields Reader::open_fields(const YamlNode& node, std::string path) {
+  return read_fields(node, std::move(path), nullptr);
+}
+
+Fields Reader::read_fields(const YamlNode& node, std::string path,
+                           const std::initializer_list<std::string_view>* allowed) {
   Fields f;
   f.node = &node;
   f.path = std::move(path);
@@ -90,7 +99,9 @@ Fields Reader::fields(const YamlNode& node, std::string path, std::initializer_l
     error(node, f.path, "expected a mapping");
     return f;
   }
-  note(node, f.path);
+  if (allowed != nullptr) {
+    note(node, f.path);  // positions are kept for the policy's own fields, not for open data
+  }
   std::set<std::string, std::less<>> seen;
   for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
     const YamlNode& key = node.children[i];
@@ -107,12 +118,12 @@ Fields Reader::fields(const YamlNode& node, std::string path, std::initializer_l
       f.broken.insert(key.value);
       continue;
     }
-    bool known = false;
-    for (std::string_view name : allowed) {
-      known = known || name == key.value;
+    bool known = allowed == nullptr;
+    for (std::size_t k = 0; !known && k < allowed->size(); ++k) {
+      known = *(allowed->begin() + k) == key.value;
     }
     if (!known) {
-      error(key, child, "unknown field \"" + key.value + "\"" + suggestion(key.value, allowed));
+      error(key, child, "unknown field \"" + key.value + "\"" + suggestion(key.value, *allowed));
       continue;
     }
     if (value.kind == YamlNode::Kind::kAlias) {

@@ -42,6 +42,8 @@ class Reader {
 
   // Reports a non-mapping, unknown keys, duplicate keys and non-scalar keys.
   Fields fields(const YamlNode& node, std::string path, std::initializer_list<std::string_view> allowed);
+  // The same for a mapping whose keys are data (labels, pod fields hpad ignores): any key is allowed.
+  Fields open_fields(const YamlNode& node, std::string path);
   // Reports "required field is missing" (at the mapping) when absent; returns the node otherwise.
   const YamlNode* required(const Fields& f, std::string_view key);
   // Items of a sequence (reports anything else); empty on error.
@@ -58,6 +60,8 @@ class Reader {
 
  private:
   const YamlNode* scalar(const Fields& f, std::string_view key, bool required, std::string& path);
+  // `allowed` == nullptr: every key is allowed.
+  Fields read_fields(const YamlNode& node, std::string path, const std::initializer_list<std::string_view>* allowed);
   void note(const YamlNode& node, const std::string& path) { policy_.positions[path] = {node.line, node.column}; }
 
   std::string_view file_;

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hpad/policies/quantity.h"
@@ -36,6 +37,10 @@ struct ScaleTargetRef {
 
 enum class MetricSourceType : std::uint8_t { kResource, kContainerResource, kPods, kObject, kExternal };
 enum class MetricTargetType : std::uint8_t { kUtilization, kAverageValue, kValue };
+
+// The names a policy file uses for these ("Resource", "AverageValue"); "?" for a value out of range.
+std::string_view metric_type_name(MetricSourceType type);
+std::string_view target_type_name(MetricTargetType type);
 
 struct MetricTarget {
   MetricTargetType type = MetricTargetType::kUtilization;
