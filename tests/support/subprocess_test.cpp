@@ -50,8 +50,18 @@ TEST(Subprocess, StopKillsAChildThatIgnoresSigterm) {
   EXPECT_EQ(child.stop(100ms), 128 + SIGKILL);
 }
 
-TEST(Subprocess, AMissingProgramIsAnError) {
+TEST(Subprocess, AMissingProgramIsAnErrorThatLeavesNoFilesBehind) {
+  auto own_logs = [] {
+    const std::string prefix = "hpad-out-" + std::to_string(::getpid()) + "-";
+    std::size_t count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+      count += entry.path().filename().string().rfind(prefix, 0) == 0 ? 1U : 0U;
+    }
+    return count;
+  };
+  const std::size_t before = own_logs();
   EXPECT_THROW(Subprocess({"/nonexistent/hpad-no-such-program"}), std::runtime_error);
+  EXPECT_EQ(own_logs(), before);
 }
 
 TEST(Net, FreePortCanBeListenedOnAndFoundByWaitForPort) {

@@ -91,6 +91,11 @@ Subprocess::Subprocess(std::vector<std::string> argv, SpawnOptions options) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     pid_ = -1;
+    std::error_code ignored;  // the child may have created its output files before exec failed
+    if (own_stdout_)
+      std::filesystem::remove(stdout_path_, ignored);
+    if (own_stderr_)
+      std::filesystem::remove(stderr_path_, ignored);
     throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   }
 }
