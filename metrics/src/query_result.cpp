@@ -98,6 +98,10 @@ QueryError malformed(int http_status, const std::string& message) {
   return QueryError{QueryErrorKind::kMalformed, http_status, "", one_line(message, kMessageBytes)};
 }
 
+QueryError unsupported(int http_status, const std::string& message) {
+  return QueryError{QueryErrorKind::kUnsupportedResult, http_status, "", one_line(message, kMessageBytes)};
+}
+
 // A JSON string literal, so that spaces and escapes inside stay visible: `got " 1"`.
 std::string in_quotes(std::string_view text) {
   return one_line(Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace), 66);
@@ -266,9 +270,9 @@ QueryOutcome read_success(int http_status, const Json& root) {
     }
     out.samples.push_back(std::move(sample));
   } else if (type_name == "matrix") {
-    return malformed(http_status, "range vector result: an instant query must return an instant vector or a scalar");
+    return unsupported(http_status, "range vector result: an instant query must return an instant vector or a scalar");
   } else if (type_name == "string") {
-    return malformed(http_status, "string result: an instant query must return an instant vector or a scalar");
+    return unsupported(http_status, "string result: an instant query must return an instant vector or a scalar");
   } else {
     return malformed(http_status, "unknown \"data.resultType\" " + in_quotes(type_name));
   }
@@ -343,6 +347,10 @@ QueryOutcome parse(int http_status, std::string_view body) {
 
 }  // namespace
 
+std::string one_line_excerpt(std::string_view text, std::size_t max_bytes) {
+  return one_line(text, max_bytes);
+}
+
 std::string to_string(const QueryError& error) {
   const std::string http = "HTTP " + std::to_string(error.http_status);
   const std::string message = one_line(error.message, kMessageBytes);
@@ -356,6 +364,16 @@ std::string to_string(const QueryError& error) {
       out += "malformed response: ";
       out += message.empty() ? std::string("(no detail)") : message;
       return out;
+    case QueryErrorKind::kUnsupportedResult:
+      return out + "unsupported result: " + (message.empty() ? std::string("(no detail)") : message);
+    case QueryErrorKind::kConnection:
+      return out + "connection failed: " + (message.empty() ? std::string("(no detail)") : message);
+    case QueryErrorKind::kRequestTimeout:
+      return out + "no answer in time: " + (message.empty() ? std::string("(no detail)") : message);
+    case QueryErrorKind::kResponseTooLarge:
+      return out + "response too large: " + (message.empty() ? std::string("(no detail)") : message);
+    case QueryErrorKind::kClientConfig:
+      return out + "cannot make the request: " + (message.empty() ? std::string("(no detail)") : message);
     default: {
       const std::string type = one_line(error.error_type, 64);
       out += (type.empty() ? std::string("error") : type) + " (" + http + ")";

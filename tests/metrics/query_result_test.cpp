@@ -195,13 +195,15 @@ TEST_P(ParsesError, GivesTheTypedError) {
 }
 
 constexpr auto kMalformed = QueryErrorKind::kMalformed;
+constexpr auto kUnsupportedResult = QueryErrorKind::kUnsupportedResult;
 
 INSTANTIATE_TEST_SUITE_P(
     QueryResult, ParsesError,
     ::testing::Values(
-        ErrorCase{"MatrixRejected", 200, success("matrix", R"([{"metric":{},"values":[[1,"1"],[2,"2"]]}])"), kMalformed,
-                  "", "range vector result: an instant query must return an instant vector or a scalar"},
-        ErrorCase{"StringRejected", 200, success("string", R"([1,"hello"])"), kMalformed, "", "string result"},
+        ErrorCase{"MatrixRejected", 200, success("matrix", R"([{"metric":{},"values":[[1,"1"],[2,"2"]]}])"),
+                  kUnsupportedResult, "",
+                  "range vector result: an instant query must return an instant vector or a scalar"},
+        ErrorCase{"StringRejected", 200, success("string", R"([1,"hello"])"), kUnsupportedResult, "", "string result"},
         ErrorCase{"UnknownResultType", 200, success("histogram", "[]"), kMalformed, "", "\"histogram\""},
         // Every errorType of Prometheus 2.42 (web/api/v1/api.go), with the status it sends.
         ErrorCase{"BadData400", 400, error_body("bad_data", "1:5: parse error: unexpected <EOF>"),
@@ -381,7 +383,7 @@ INSTANTIATE_TEST_SUITE_P(
         MessageCase{"ResultNotArray", 200, success("vector", "{}"),
                     R"(Prometheus: malformed response: expected "data.result" to be an array)"},
         MessageCase{"Matrix", 200, success("matrix", "[]"),
-                    "Prometheus: malformed response: range vector result: an instant query must return an instant "
+                    "Prometheus: unsupported result: range vector result: an instant query must return an instant "
                     "vector or a scalar"},
         MessageCase{"Truncated", 200, R"({"status":"succ)",
                     "Prometheus: malformed response: not JSON: parse error at line 1, column 16: syntax error while "

@@ -8,7 +8,8 @@
 //    "warnings":["..."]}
 //   {"status":"success","data":{"resultType":"scalar","result":[ts,"42"]}}
 //   {"status":"error","errorType":"bad_data","error":"..."}   (usually HTTP 400/422/503)
-// A "matrix" (range vector) or "string" result is rejected: hpad needs an instant number.
+// A "matrix" (range vector) or "string" result is rejected (kUnsupportedResult): hpad needs an
+// instant number.
 //
 // Thread-safety: parse_query_response and to_string are pure functions of their arguments
 // (no globals, no state), so any number of threads may call them at once.
@@ -55,16 +56,22 @@ struct QueryData {
 };
 
 enum class QueryErrorKind : std::uint8_t {
-  kBadData,      // errorType "bad_data": the PromQL does not parse or its parameters are wrong
-  kExecution,    // "execution": evaluation failed (e.g. many-to-many matching)
-  kTimeout,      // "timeout": the query hit Prometheus' -query.timeout
-  kCanceled,     // "canceled"
-  kUnavailable,  // "unavailable": e.g. the TSDB is not ready yet
-  kInternal,     // "internal"
-  kNotFound,     // "not_found"
-  kHttpStatus,   // a non-2xx answer without a Prometheus error body (a proxy's 502 page)
-  kMalformed,    // anything else: not JSON, truncated, wrong shapes, an unknown errorType,
-                 // a matrix or string result, "success" with a non-2xx status
+  kBadData,            // errorType "bad_data": the PromQL does not parse or its parameters are wrong
+  kExecution,          // "execution": evaluation failed (e.g. many-to-many matching)
+  kTimeout,            // "timeout": the query hit Prometheus' -query.timeout
+  kCanceled,           // "canceled"
+  kUnavailable,        // "unavailable": e.g. the TSDB is not ready yet
+  kInternal,           // "internal"
+  kNotFound,           // "not_found"
+  kHttpStatus,         // a non-2xx answer without a Prometheus error body (a proxy's 502 page)
+  kMalformed,          // anything else: not JSON, truncated, wrong shapes, an unknown errorType,
+                       // "success" with a non-2xx status
+  kUnsupportedResult,  // a well-formed matrix or string result: the PromQL asks for the wrong type
+  // Transport (set by the client, never by parse_query_response; http_status is 0):
+  kConnection,        // refused, reset, unresolvable, TLS handshake or certificate failure
+  kRequestTimeout,    // no complete answer within the client's timeout
+  kResponseTooLarge,  // the body exceeded the client's cap (message says the cap)
+  kClientConfig,      // the request could not be made: bad URL, unreadable credentials file
 };
 
 struct QueryError {
@@ -79,9 +86,15 @@ struct QueryError {
 using QueryOutcome = std::variant<QueryData, QueryError>;
 
 // One line, e.g. `Prometheus: bad_data (HTTP 400): 1:5: parse error: unexpected ...`,
-// `Prometheus: HTTP 502: <excerpt>`, `Prometheus: malformed response: expected "data" ...`.
+// `Prometheus: HTTP 502: <excerpt>`, `Prometheus: malformed response: expected "data" ...`,
+// `Prometheus: connection failed: Connection refused`.
 // Never empty, never contains a line break or another control character, valid UTF-8.
 std::string to_string(const QueryError& error);
+
+// `text` made fit for a one-line message: blanks and control characters folded into single
+// spaces, invalid UTF-8 replaced by '?', cut at a character boundary to at most `max_bytes` with
+// "..." marking the cut. What every message in hpad::metrics quotes from outside goes through it.
+std::string one_line_excerpt(std::string_view text, std::size_t max_bytes);
 
 // Never throws. Duplicate keys in any JSON object (two "job" labels in one series) are
 // malformed: Prometheus never sends them and we cannot tell which one was meant.
