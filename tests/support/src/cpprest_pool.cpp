@@ -9,6 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include <pplx/pplxtasks.h>
 #include <pplx/threadpool.h>
 
 namespace hpad::test_support {
@@ -42,7 +43,10 @@ void drain_cpprest_threadpool() {
   };
   auto barrier = std::make_shared<Barrier>();
   for (std::size_t i = 0; i < kPoolThreads; ++i) {
-    crossplat::threadpool::shared_instance().service().post([barrier] {
+    // pplx::create_task queues on the same pool, FIFO, as service().post would; posting to the
+    // service directly instantiates boost::asio's atomic_thread_fence, which g++ 12 refuses
+    // under -fsanitize=thread (-Werror=tsan).
+    pplx::create_task([barrier] {
       std::unique_lock lock(barrier->mutex);
       ++barrier->started;
       barrier->changed.notify_all();
