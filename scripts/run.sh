@@ -4,7 +4,8 @@
 # validates the example policies in policies/examples/, and explains the decision hpad takes on
 # each example observation (policies/examples/decisions/), as `hpad decide --explain` prints it.
 #   scripts/run.sh           the above
-#   scripts/run.sh --bench   the benchmarks instead: the hash table (short mode) and decide()
+#   scripts/run.sh --bench   the benchmarks instead: the hash table (short mode), decide(), the
+#                            Prometheus parsers and queries against a real Prometheus
 #   scripts/run.sh --full    the hash table's 10M-key run of docs/cache.md (several minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +17,11 @@ case "${1:-}" in
     cmake --build build/release -j "$jobs" --target cache_bench
     exec build/release/bench/cache_bench --json build/release/cache_bench.json ;;
   --bench)
-    cmake --build build/release -j "$jobs" --target cache_bench decide_bench
+    cmake --build build/release -j "$jobs" --target cache_bench decide_bench metrics_bench prometheus_bench
     build/release/bench/cache_bench --short --json build/release/cache_bench.json
-    exec build/release/bench/decide_bench ;;
+    build/release/bench/decide_bench
+    build/release/bench/metrics_bench
+    exec build/release/bench/prometheus_bench ;;
 esac
 cmake --build build/release -j "$jobs" --target hpad
 hpad=build/release/controller/hpad
