@@ -11,16 +11,17 @@
 #include "hpad/metrics/prometheus_client.h"
 #include "hpad/metrics/scrape.h"
 #include "hpad/test_support/net.h"
+#include "hpad/test_support/scripted_server.h"
 #include "hpad/test_support/subprocess.h"
-#include "scripted_server.h"
+#include "hpad/test_support/test_pki.h"
 
 namespace hpad::metrics {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::RecordedRequest;
-using testing::ScriptedAnswer;
-using testing::ScriptedServer;
+using hpad::test_support::RecordedRequest;
+using hpad::test_support::ScriptedAnswer;
+using hpad::test_support::ScriptedServer;
 
 constexpr const char* kOneSample =
     R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"pod":"web-1"},"value":[1700000000.5,"42"]}]}})";
@@ -311,22 +312,7 @@ TEST(PrometheusClient, NoMessageEverCarriesTheCredentials) {
 
 class PrometheusClientTls : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto& d = dir_.path();
-    auto openssl = [](std::vector<std::string> args) {
-      args.insert(args.begin(), "openssl");
-      const auto result = hpad::test_support::run(args);
-      ASSERT_EQ(result.exit_code, 0) << result.err;
-    };
-    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=hpad test CA", "-keyout",
-             (d / "ca.key").string(), "-out", (d / "ca.pem").string()});
-    write_file(d / "san.ext", "subjectAltName=IP:127.0.0.1\n");
-    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", (d / "server.key").string(),
-             "-out", (d / "server.csr").string()});
-    openssl({"x509", "-req", "-in", (d / "server.csr").string(), "-CA", (d / "ca.pem").string(), "-CAkey",
-             (d / "ca.key").string(), "-CAcreateserial", "-days", "2", "-extfile", (d / "san.ext").string(), "-out",
-             (d / "server.pem").string()});
-  }
+  void SetUp() override { hpad::test_support::make_test_pki(dir_.path()); }
 
   std::filesystem::path file(const char* name) const { return dir_.path() / name; }
 

@@ -400,22 +400,7 @@ TEST(KubeClientDiscovery, FindsTheScaleSubresourceOfACustomResourceOnce) {
 
 class KubeClientTls : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto& d = dir_.path();
-    auto openssl = [](std::vector<std::string> args) {
-      args.insert(args.begin(), "openssl");
-      const auto result = hpad::test_support::run(args);
-      ASSERT_EQ(result.exit_code, 0) << result.err;
-    };
-    openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=hpad test CA", "-keyout",
-             (d / "ca.key").string(), "-out", (d / "ca.pem").string()});
-    write_file(d / "san.ext", "subjectAltName=IP:127.0.0.1\n");
-    openssl({"req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", (d / "server.key").string(),
-             "-out", (d / "server.csr").string()});
-    openssl({"x509", "-req", "-in", (d / "server.csr").string(), "-CA", (d / "ca.pem").string(), "-CAkey",
-             (d / "ca.key").string(), "-CAcreateserial", "-days", "2", "-extfile", (d / "san.ext").string(), "-out",
-             (d / "server.pem").string()});
-  }
+  void SetUp() override { hpad::test_support::make_test_pki(dir_.path()); }
   std::filesystem::path file(const char* name) const { return dir_.path() / name; }
 
   hpad::test_support::TempDir dir_;

@@ -28,7 +28,9 @@
 #include "hpad/sim/server.h"
 #include "hpad/test_support/cpprest_pool.h"
 #include "hpad/test_support/net.h"
+#include "hpad/test_support/scripted_server.h"
 #include "hpad/test_support/subprocess.h"
+#include "hpad/test_support/test_pki.h"
 
 namespace hpad::kube::testing {
 
@@ -128,103 +130,10 @@ inline std::string read_file(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// --- A scripted listener (after tests/metrics/scripted_server.h). ---
-
-struct RecordedRequest {
-  std::string method;
-  std::string path;  // decoded
-  std::string query;
-  std::map<std::string, std::string> headers;  // names in lower case
-  std::string body;
-};
-
-struct ScriptedAnswer {
-  int status = 200;
-  std::string body;
-};
-
-class ScriptedServer {
- public:
-  using Script = std::function<ScriptedAnswer(const RecordedRequest&)>;
-  struct Tls {
-    std::string cert_file;
-    std::string key_file;
-  };
-
-  explicit ScriptedServer(Script script, std::optional<Tls> tls = std::nullopt)
-      : script_(std::move(script)), port_(hpad::test_support::free_port()) {
-    hpad::test_support::init_cpprest_threadpool();
-    web::http::experimental::listener::http_listener_config config;
-    if (tls) {
-      config.set_ssl_context_callback([tls](boost::asio::ssl::context& context) {
-        context.set_options(boost::asio::ssl::context::default_workarounds);
-        context.use_certificate_chain_file(tls->cert_file);
-        context.use_private_key_file(tls->key_file, boost::asio::ssl::context::pem);
-      });
-    }
-    base_url_ = std::string(tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
-    listener_ = std::make_unique<web::http::experimental::listener::http_listener>(base_url_, config);
-    listener_->support([this](web::http::http_request request) { handle(std::move(request)); });
-    listener_->open().wait();
-  }
-  ~ScriptedServer() {
-    listener_->close().wait();
-    hpad::test_support::drain_cpprest_threadpool();
-    hpad::test_support::drain_cpprest_threadpool();
-  }
-  ScriptedServer(const ScriptedServer&) = delete;
-  ScriptedServer& operator=(const ScriptedServer&) = delete;
-
-  const std::string& base_url() const { return base_url_; }
-  std::vector<RecordedRequest> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  // Never blocks a pool thread: the body is read in a continuation.
-  void handle(web::http::http_request request) {
-    request.extract_string(true).then([this, request](pplx::task<std::string> body_task) mutable {
-      try {
-        RecordedRequest recorded;
-        recorded.method = request.method();
-        recorded.path = web::uri::decode(request.relative_uri().path());
-        recorded.query = web::uri::decode(request.relative_uri().query());
-        recorded.body = body_task.get();
-        for (const auto& [name, value] : request.headers()) {
-          std::string lower = name;
-          for (auto& c : lower) {
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          }
-          recorded.headers[lower] = value;
-        }
-        const ScriptedAnswer answer = script_(recorded);
-        {
-          std::lock_guard lock(mutex_);
-          requests_.push_back(std::move(recorded));
-        }
-        web::http::http_response response(static_cast<web::http::status_code>(answer.status));
-        response.set_body(answer.body, "application/json");
-        request.reply(response).then([](pplx::task<void> sent) {
-          try {
-            sent.get();
-          } catch (const std::exception&) {
-            // The client went away.
-          }
-        });
-      } catch (const std::exception&) {
-        // The connection is gone.
-      }
-    });
-  }
-
-  Script script_;
-  std::uint16_t port_;
-  std::string base_url_;
-  std::unique_ptr<web::http::experimental::listener::http_listener> listener_;
-  mutable std::mutex mutex_;
-  std::vector<RecordedRequest> requests_;  // guarded by mutex_
-};
+// The scripted listener of tests/support, for what the sim cannot be made to answer.
+using hpad::test_support::RecordedRequest;
+using hpad::test_support::ScriptedAnswer;
+using hpad::test_support::ScriptedServer;
 
 // Records every observer call: (verb, code).
 class ObservedRequests {

@@ -1,6 +1,7 @@
 // ScriptedServer: a real HTTP(S) server on 127.0.0.1 (cpprestsdk's listener) whose answers a
-// test scripts and whose requests it records, for what a real Prometheus cannot be made to do on
-// cue: check credentials, stall past a timeout, send a proxy's 502 page or a huge body.
+// test scripts and whose requests it records, for what a real server (Prometheus, the sim) cannot
+// be made to do on cue: check credentials, stall past a timeout, send a proxy's 502 page, a 403 or
+// a huge body.
 // Thread-safe: the listener's threads and the test share the recorded requests under a mutex.
 #pragma once
 
@@ -20,11 +21,12 @@
 #include "hpad/test_support/cpprest_pool.h"
 #include "hpad/test_support/net.h"
 
-namespace hpad::metrics::testing {
+namespace hpad::test_support {
 
 struct RecordedRequest {
   std::string method;
   std::string path;                            // decoded
+  std::string query;                           // the query string, decoded
   std::map<std::string, std::string> params;   // query string, or the form body of a POST, decoded
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
@@ -68,8 +70,8 @@ class ScriptedServer {
   };
 
   explicit ScriptedServer(Script script, std::optional<Tls> tls = std::nullopt)
-      : script_(std::move(script)), port_(hpad::test_support::free_port()) {
-    hpad::test_support::init_cpprest_threadpool();
+      : script_(std::move(script)), port_(free_port()) {
+    init_cpprest_threadpool();
     web::http::experimental::listener::http_listener_config config;
     if (tls) {
       config.set_ssl_context_callback([tls](boost::asio::ssl::context& context) {
@@ -91,8 +93,8 @@ class ScriptedServer {
     }
     listener_->close().wait();
     // close() leaves continuations queued on the pool; let them finish before the test ends.
-    hpad::test_support::drain_cpprest_threadpool();
-    hpad::test_support::drain_cpprest_threadpool();
+    drain_cpprest_threadpool();
+    drain_cpprest_threadpool();
   }
   ScriptedServer(const ScriptedServer&) = delete;
   ScriptedServer& operator=(const ScriptedServer&) = delete;
@@ -109,34 +111,51 @@ class ScriptedServer {
   // Never blocks a cpprest pool thread (the pool is small, and the client under test needs it
   // too): the body is read in a continuation, and a delayed answer waits on a thread of its own.
   void handle(web::http::http_request request) {
-    request.extract_string(true).then([this, request](std::string body) mutable {
-      RecordedRequest recorded;
-      recorded.method = request.method();
-      recorded.path = web::uri::decode(request.relative_uri().path());
-      recorded.body = std::move(body);
-      recorded.params = decode_form(request.relative_uri().query());
-      if (recorded.method == "POST") {
-        for (auto& [name, value] : decode_form(recorded.body))
-          recorded.params[name] = value;
+    request.extract_string(true).then([this, request](pplx::task<std::string> body_task) mutable {
+      try {
+        RecordedRequest recorded;
+        recorded.method = request.method();
+        recorded.path = web::uri::decode(request.relative_uri().path());
+        recorded.query = web::uri::decode(request.relative_uri().query());
+        recorded.body = body_task.get();
+        recorded.params = decode_form(request.relative_uri().query());
+        if (recorded.method == "POST") {
+          for (auto& [name, value] : decode_form(recorded.body))
+            recorded.params[name] = value;
+        }
+        for (const auto& [name, value] : request.headers()) {
+          std::string lower = name;
+          for (auto& c : lower)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          recorded.headers[lower] = value;
+        }
+        ScriptedAnswer answer = script_(recorded);
+        web::http::http_response response(static_cast<web::http::status_code>(answer.status));
+        response.set_body(answer.body, answer.content_type);
+        std::lock_guard lock(mutex_);
+        requests_.push_back(std::move(recorded));
+        if (answer.delay.count() > 0) {
+          delayed_.emplace_back([request, response, delay = answer.delay]() mutable {
+            std::this_thread::sleep_for(delay);
+            reply(request, response);
+          });
+        } else {
+          reply(request, response);
+        }
+      } catch (const std::exception&) {
+        // The connection is gone before the body was read.
       }
-      for (const auto& [name, value] : request.headers()) {
-        std::string lower = name;
-        for (auto& c : lower)
-          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        recorded.headers[lower] = value;
-      }
-      ScriptedAnswer answer = script_(recorded);
-      web::http::http_response response(static_cast<web::http::status_code>(answer.status));
-      response.set_body(answer.body, answer.content_type);
-      std::lock_guard lock(mutex_);
-      requests_.push_back(std::move(recorded));
-      if (answer.delay.count() > 0) {
-        delayed_.emplace_back([request, response, delay = answer.delay]() mutable {
-          std::this_thread::sleep_for(delay);
-          request.reply(response);
-        });
-      } else {
-        request.reply(response);
+    });
+  }
+
+  // Observes the reply's task: on Linux an unobserved pplx exception (a client that went away)
+  // would abort the process.
+  static void reply(web::http::http_request& request, const web::http::http_response& response) {
+    request.reply(response).then([](pplx::task<void> sent) {
+      try {
+        sent.get();
+      } catch (const std::exception&) {
+        // The client went away.
       }
     });
   }
@@ -150,4 +169,4 @@ class ScriptedServer {
   std::vector<std::jthread> delayed_;  // joined by the destructor, before the listener closes
 };
 
-}  // namespace hpad::metrics::testing
+}  // namespace hpad::test_support
