@@ -99,6 +99,17 @@ HttpTransport::HttpTransport(const Connection& connection, std::chrono::millisec
       config_error_ = "server URL must not carry user info";
       return;
     }
+    // kubectl never sends credentials over plain HTTP; hpad allows it only to a loopback server
+    // (hpad-kubesim in tests and the main job), where nothing crosses a network.
+    const bool has_credentials =
+        !connection.token.empty() || !connection.token_file.empty() || !connection.username.empty();
+    const std::string host = uri.host();
+    const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]";
+    if (uri.scheme() == "http" && has_credentials && !loopback) {
+      config_error_ = "refusing to send credentials over plain http:// to " + host +
+                      ": use https:// (plain HTTP with credentials is allowed to a loopback server only)";
+      return;
+    }
   } catch (const std::exception&) {
     config_error_ = "server URL \"" + connection.server + "\" is not a valid URI";
     return;

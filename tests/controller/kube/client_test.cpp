@@ -300,6 +300,19 @@ TEST(KubeClientFaults, NobodyListeningIsATransportError) {
   EXPECT_NE(error.message.find(connection.server), std::string::npos) << error.message;
 }
 
+TEST(KubeClientAuth, RefusesToSendCredentialsOverPlainHttpToAnotherHost) {
+  Connection connection;
+  connection.server = "http://10.255.255.1:6443";
+  connection.token = "tok-SECRET";
+  KubeClient client(connection, fast_options());
+  const auto start = std::chrono::steady_clock::now();
+  const ApiError error = error_of(client.get_scale(web_target()));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);  // refused before any connection
+  EXPECT_NE(error.message.find("refusing to send credentials over plain http:// to 10.255.255.1"), std::string::npos)
+      << error.message;
+  EXPECT_EQ(error.message.find("SECRET"), std::string::npos);
+}
+
 TEST(KubeClientRateLimit, RequestsBeyondTheBurstWaitForTokens) {
   RunningSim sim;
   auto options = fast_options();
